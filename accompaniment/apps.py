@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccompanimentConfig(AppConfig):
+    name = "accompaniment"
+    verbose_name = _("Accompaniment")
+
+    def ready(self):
+        from aluna.accounts.roles import Role
+        from aluna.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Accompaniment"),
+                url_name="accompaniment:index",
+                roles=frozenset({Role.ACCOMPANIMENT, Role.COORDINATION}),
+                icon="people",
+                order=10,
+            )
+        )

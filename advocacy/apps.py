@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvocacyConfig(AppConfig):
+    name = "advocacy"
+    verbose_name = _("Advocacy")
+
+    def ready(self):
+        from aluna.accounts.roles import Role
+        from aluna.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Advocacy"),
+                url_name="advocacy:index",
+                roles=frozenset({Role.ADVOCACY, Role.COORDINATION}),
+                icon="megaphone",
+                order=40,
+            )
+        )

@@ -1,0 +1,68 @@
+import secrets
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .managers import UserManager
+from .roles import Role
+
+
+def _new_security_stamp() -> str:
+    return secrets.token_hex(16)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of the organisation. Log in with e-mail; created by an administrator."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Rotating the stamp ends every session of the user at once (see
+    # get_session_auth_hash): "log out everywhere" and "compromised device".
+    security_stamp = models.CharField(max_length=32, default=_new_security_stamp, editable=False)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name or self.email).split(" ")[0]
+
+    def get_session_auth_hash(self) -> str:
+        key_salt = "aluna.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.security_stamp}", algorithm="sha256"
+        ).hexdigest()
+
+    def rotate_security_stamp(self) -> None:
+        self.security_stamp = _new_security_stamp()
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        if not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return any(str(role) in self.role_codes for role in roles)

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .navigation import items_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_items": SimpleLazyObject(lambda: items_for(user) if user is not None else []),
+        "mfa_disabled_banner": settings.DEBUG and not settings.MFA_REQUIRED,
+    }

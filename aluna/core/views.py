@@ -1,0 +1,71 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from aluna.accounts.roles import Role
+
+from .navigation import items_for
+
+
+def home(request):
+    """Each role lands on its own summary; the cards are the user's nav entries."""
+    roles = [Role(code) for code in sorted(request.user.role_codes) if code in Role.values]
+    return render(
+        request,
+        "core/home.html",
+        {"roles": roles, "cards": items_for(request.user)},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and Redis reachable? Says only ok/fail, nothing about the data."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        checks["database"] = "fail"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "fail"
+    except Exception:
+        checks["cache"] = "fail"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", **checks}, status=200 if healthy else 503
+    )
+
+
+@login_not_required
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    # No request context: the failure may be the database the context needs.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    return render(request, "errors/403_csrf.html", status=403)

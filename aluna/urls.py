@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aluna.core import views as core_views
+
+urlpatterns = [
+    path("", include("aluna.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("acompanamiento/", include("accompaniment.urls")),
+    path("seguridad/", include("security.urls")),
+    path("formacion/", include("training.urls")),
+    path("incidencia/", include("advocacy.urls")),
+]
+
+handler400 = "aluna.core.views.error_400"
+handler403 = "aluna.core.views.error_403"
+handler404 = "aluna.core.views.error_404"
+handler500 = "aluna.core.views.error_500"

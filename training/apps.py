@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = _("Training")
+
+    def ready(self):
+        from aluna.accounts.roles import Role
+        from aluna.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Training"),
+                url_name="training:index",
+                roles=frozenset({Role.TRAINING, Role.COORDINATION}),
+                icon="mortarboard",
+                order=30,
+            )
+        )
