@@ -6,8 +6,8 @@ tests/fixtures/ and are loaded as plugins here.
 
 import pytest
 
+from aluna.accounts.factories import UserFactory
 from aluna.accounts.roles import Role
-from tests.factories import UserFactory
 
 pytest_plugins = [
     "tests.fixtures.mfa",
