@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from aluna.core import views as core_views
 
@@ -8,6 +10,12 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # The admin's own login form would skip the second factor and the rate
+    # limits: send it to the one login there is.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    ),
     path("admin/", admin.site.urls),
     path("acompanamiento/", include("accompaniment.urls")),
     path("seguridad/", include("security.urls")),

@@ -1,0 +1,145 @@
+"""The access matrix: every URL of the project, every kind of visitor, one expectation.
+
+A new view cannot be added without its row here: `test_every_url_has_a_row`
+walks the URLconf and fails on any pattern missing from MATRIX (or from the
+third-party allow-lists below). Then each row is requested as each member of
+the cast and the status compared with the expectation.
+
+Expectations: an HTTP status, or LOGIN (a redirect to the login page).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+LOGIN = "login"
+ROLES = ["admin", "coordinator", "accompanier", "trainer", "advocate", "outsider"]
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def only(*allowed, ok=200, denied=403):
+    return {role: (ok if role in allowed else denied) for role in ROLES}
+
+
+# url name -> (kwargs factory name or None, {visitor: expected}); anonymous is
+# always LOGIN unless the url is in PUBLIC.
+MATRIX = {
+    "core:home": (None, everyone(200)),
+    "accompaniment:index": (None, only("coordinator", "accompanier")),
+    "security:index": (None, only("coordinator", "accompanier")),
+    "training:index": (None, only("coordinator", "trainer")),
+    "advocacy:index": (None, only("coordinator", "advocate")),
+}
+
+# Reachable without logging in: the allow-list of LoginRequiredMiddleware.
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_login_code",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_inactive",
+    "mfa_authenticate",
+}
+
+# Third-party pages for a signed-in user: allauth's own account and MFA pages
+# (they act on request.user only) and Django's admin (staff only).
+THIRD_PARTY_PREFIXES = ("account_", "mfa_", "admin:")
+
+
+def _walk(resolver=None, namespace=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern, ns, route)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name
+            if name and namespace:
+                name = f"{namespace}:{name}"
+            yield name, route
+
+
+def _project_url_names():
+    names = set()
+    for name, route in _walk():
+        if name is None:
+            # Unnamed patterns are the admin's (its catch-all, our login redirect).
+            assert route.startswith("admin/"), route
+            continue
+        names.add(name)
+    return names
+
+
+def test_every_url_has_a_row():
+    missing = sorted(
+        name
+        for name in _project_url_names()
+        if name not in MATRIX and name not in PUBLIC and not name.startswith(THIRD_PARTY_PREFIXES)
+    )
+    assert missing == []
+
+
+def test_matrix_has_no_stale_row():
+    assert sorted(set(MATRIX) - _project_url_names()) == []
+
+
+@pytest.fixture
+def url_kwargs(request):
+    """Builds the kwargs of a row: a record the visitor's team owns, etc."""
+
+    def build(factory_name):
+        if factory_name is None:
+            return {}
+        return request.getfixturevalue(factory_name)
+
+    return build
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_visitor_is_sent_to_login(client, db, url_kwargs, name):
+    factory_name, _ = MATRIX[name]
+    url = reverse(name, kwargs=url_kwargs(factory_name))
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(("name", "who"), [(name, who) for name in sorted(MATRIX) for who in ROLES])
+def test_visitor_gets_the_expected_answer(request, login, url_kwargs, name, who):
+    factory_name, expectations = MATRIX[name]
+    url = reverse(name, kwargs=url_kwargs(factory_name))
+    client = login(request.getfixturevalue(_FIXTURES[who]))
+
+    response = client.get(url)
+
+    expected = expectations[who]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+_FIXTURES = {
+    "admin": "admin_user",
+    "coordinator": "coordinator",
+    "accompanier": "accompanier",
+    "trainer": "trainer",
+    "advocate": "advocate",
+    "outsider": "outsider",
+}
