@@ -1,0 +1,263 @@
+"""Time the main pages against a large, seeded database.
+
+    .venv/bin/python bench/run.py --scale large [--requests 30] [--strict]
+
+See bench/README.md. Uses DATABASE_URL (default: a local PostgreSQL database
+`aluna_bench`, created and migrated if missing) and seeds it with
+`seed_demo --scale large` the first time.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/aluna_bench"
+BUDGET_MEDIAN_MS = 50.0
+BUDGET_P95_MS = 150.0
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["small", "large"], default="large")
+    parser.add_argument("--requests", "-n", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+    parser.add_argument(
+        "--reseed", action="store_true", help="run seed_demo even if the data is there"
+    )
+    parser.add_argument("--only", default="", help="time only pages whose name contains this")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    return parser.parse_args(argv)
+
+
+def configure_environment() -> None:
+    """Production-like settings (DEBUG off), with the dev keys from var/ and no HTTPS redirect."""
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aluna.settings")
+    os.environ.setdefault("DEBUG", "false")
+    # TESTING lets settings use the generated keys in var/ and plain HTTP cookies.
+    os.environ.setdefault("ALUNA_TESTING", "1")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    sys.path.insert(0, str(ROOT))
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it does not exist yet."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = unquote(parts.path.lstrip("/"))
+    with psycopg.connect(
+        host=parts.hostname or "localhost",
+        port=parts.port or 5432,
+        user=unquote(parts.username or "") or None,
+        password=unquote(parts.password or "") or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            print(f"==> Creating database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def is_seeded(*, scale: str) -> bool:
+    from aluna.accounts.models import User
+    from aluna.core import seeding
+
+    emails = [u.email for u in seeding.DEMO_USERS]
+    if User.objects.filter(email__in=emails).count() < len(emails):
+        return False
+    if scale == "large":
+        extra = User.objects.filter(
+            email__startswith="persona", email__endswith=seeding.DEMO_DOMAIN
+        )
+        return extra.count() >= seeding.LARGE_EXTRA_USERS
+    return True
+
+
+def prepare_database(*, scale: str, reseed: bool) -> None:
+    from django.core.management import call_command
+
+    print("==> Migrating")
+    call_command("migrate", interactive=False, verbosity=0)
+    if reseed or not is_seeded(scale=scale):
+        print(f"==> Seeding (scale={scale})")
+        started = time.perf_counter()
+        call_command("seed_demo", scale=scale, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"    seeded in {time.perf_counter() - started:.1f} s")
+    else:
+        print("==> Data already seeded (pass --reseed after an app adds a seeder)")
+
+
+def client_for(user_ref: str, clients: dict):
+    """A test client logged in as the user, with TOTP enrolled so the 2FA middleware admits it."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import Client
+
+    from aluna.accounts.models import User
+    from aluna.core import seeding
+
+    email = user_ref if "@" in user_ref else seeding.demo_user(user_ref).email
+    if email not in clients:
+        user = User.objects.get(email=email)
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients[email] = client
+    return clients[email], email
+
+
+def resolve(page) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    if page.url:
+        return page.url
+    names = (page.url_name,) if isinstance(page.url_name, str) else page.url_name
+    for name in names:
+        try:
+            return reverse(name, kwargs=page.kwargs or None)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the value below which pct% of the samples fall."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def time_page(page, *, clients: dict, requests: int, warmup: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = resolve(page)
+    row = {"name": page.name, "user": page.user, "url": url}
+    if url is None:
+        return {**row, "status": "skipped", "reason": "no such URL yet"}
+    client, row["email"] = client_for(page.user, clients)
+    for _ in range(warmup):
+        response = client.get(url)
+    if warmup and response.status_code != 200:
+        return {**row, "status": "error", "http_status": response.status_code}
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            return {**row, "status": "error", "http_status": response.status_code}
+    # Counted on one extra request so the debug cursor does not slow the timed ones.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    median, p95 = statistics.median(samples), percentile(samples, 95)
+    return {
+        **row,
+        "status": "ok",
+        "http_status": 200,
+        "requests": requests,
+        "median_ms": round(median, 2),
+        "p95_ms": round(p95, 2),
+        "min_ms": round(min(samples), 2),
+        "max_ms": round(max(samples), 2),
+        "queries": len(queries),
+        "within_budget": median < BUDGET_MEDIAN_MS and p95 < BUDGET_P95_MS,
+    }
+
+
+def print_table(rows: list[dict]) -> None:
+    line = "{:<38} {:<13} {:>9} {:>8} {:>7}  {}"
+    header = line.format("page", "user", "median ms", "p95 ms", "queries", "budget")
+    print()
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        if r["status"] == "ok":
+            verdict = "ok" if r["within_budget"] else "OVER"
+            cells = (f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", r["queries"], verdict)
+        elif r["status"] == "skipped":
+            cells = ("-", "-", "-", f"skipped ({r['reason']})")
+        else:
+            cells = ("-", "-", "-", f"ERROR HTTP {r['http_status']}")
+        print(line.format(r["name"], r["user"], *cells))
+    print(f"\nBudget: median < {BUDGET_MEDIAN_MS:.0f} ms, p95 < {BUDGET_P95_MS:.0f} ms.")
+
+
+def counts() -> dict:
+    """Row counts of the biggest tables, so results from different data sets are not compared."""
+    from django.apps import apps
+    from django.db import connection
+
+    tables = set(connection.introspection.table_names())
+    result = {}
+    for model in apps.get_models():
+        if model._meta.db_table in tables and not model._meta.proxy:
+            result[model._meta.label] = model._default_manager.count()
+    return {k: v for k, v in sorted(result.items()) if v}
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    configure_environment()
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from bench.pages import PAGES
+
+    prepare_database(scale=args.scale, reseed=args.reseed)
+    pages = [p for p in PAGES if args.only in p.name]
+    print(
+        f"==> Timing {len(pages)} pages, {args.requests} requests each after {args.warmup} warm-ups"
+    )
+    clients: dict = {}
+    rows = [
+        time_page(p, clients=clients, requests=args.requests, warmup=args.warmup) for p in pages
+    ]
+    print_table(rows)
+
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scale": args.scale,
+        "database": connection.vendor,
+        "debug": settings.DEBUG,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "budget": {"median_ms": BUDGET_MEDIAN_MS, "p95_ms": BUDGET_P95_MS},
+        "rows": counts(),
+        "pages": rows,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"Wrote {args.output}")
+
+    failed = [r for r in rows if r["status"] == "error" or not r.get("within_budget", True)]
+    if failed and args.strict:
+        print(
+            f"{len(failed)} page(s) over budget or failing: " + ", ".join(r["name"] for r in failed)
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

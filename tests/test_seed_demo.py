@@ -1,0 +1,145 @@
+"""seed_demo: one demo user per role, idempotent, and the registry domain apps plug into."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from aluna.accounts.models import User
+from aluna.accounts.roles import Role
+from aluna.core import seeding
+
+
+def _seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> tuple[int, int, int]:
+    return (
+        User.objects.count(),
+        User.groups.through.objects.count(),
+        Group.objects.count(),
+    )
+
+
+@pytest.fixture
+def empty_registry(monkeypatch):
+    """Only the seeders a test registers itself run (domain apps may have added theirs)."""
+    monkeypatch.setattr(seeding, "_registry", {})
+
+
+@pytest.mark.django_db
+def test_operator_can_seed_demo_twice_without_duplicates():
+    _seed("--scale", "small")
+    after_first = _counts()
+
+    _seed("--scale", "small")
+
+    assert _counts() == after_first
+    assert after_first[0] == len(seeding.DEMO_USERS)
+
+
+@pytest.mark.django_db
+def test_every_role_has_a_demo_user_who_can_log_in():
+    _seed()
+
+    for role in Role:
+        holders = User.objects.filter(groups__name=role, email__endswith="@demo.aluna.mx")
+        assert holders.exists(), role
+    coordinator = User.objects.get(email="coordinacion@demo.aluna.mx")
+    assert coordinator.check_password(seeding.DEMO_PASSWORD) is True
+    assert coordinator.role_codes == frozenset({Role.COORDINATION.value})
+    assert User.objects.filter(groups__name=Role.ACCOMPANIMENT).count() == 3
+
+
+@pytest.mark.django_db
+def test_operator_can_read_each_demo_login_in_the_output():
+    output = _seed()
+
+    lines = [line for line in output.splitlines() if "@demo.aluna.mx" in line]
+    listed = {
+        (e.role.label, e.email)
+        for e in seeding.DEMO_USERS
+        for line in lines
+        if e.email in line and str(e.role.label) in line
+    }
+    assert listed == {(e.role.label, e.email) for e in seeding.DEMO_USERS}
+    assert len(lines) == len(seeding.DEMO_USERS)
+    assert output.count(seeding.DEMO_PASSWORD) == len(seeding.DEMO_USERS)
+    assert "http://127.0.0.1:8000/accounts/login/" in output
+
+
+@pytest.mark.django_db
+def test_demo_user_names_are_invented_and_stable():
+    with transaction.atomic():
+        _seed()
+        names = dict(User.objects.values_list("email", "full_name"))
+        transaction.set_rollback(True)  # as if on another machine
+    assert User.objects.count() == 0
+
+    _seed()
+
+    assert dict(User.objects.values_list("email", "full_name")) == names
+    assert all(names.values())
+
+
+@pytest.mark.django_db
+def test_operator_can_seed_large_scale_staff_idempotently():
+    _seed("--scale", "large")
+    after_first = _counts()
+
+    _seed("--scale", "large")
+
+    assert _counts() == after_first
+    assert after_first[0] == len(seeding.DEMO_USERS) + seeding.LARGE_EXTRA_USERS
+    # Every bulk-created account holds exactly one role.
+    extra = User.objects.filter(email__startswith="persona")
+    assert User.groups.through.objects.filter(user__in=extra).count() == extra.count()
+
+
+@pytest.mark.django_db
+def test_registered_seeders_run_in_order_after_the_users(empty_registry):
+    calls = []
+
+    def seed_late(*, scale, rng):
+        calls.append(("late", scale, User.objects.count()))
+
+    def seed_early(*, scale, rng):
+        calls.append(("early", scale, User.objects.count()))
+
+    seeding.register_seeder("late", seed_late, order=20)
+    seeding.register_seeder("early", seed_early, order=10)
+    seeding.register_seeder("early", seed_early, order=10)  # ready() may run twice
+
+    _seed("--scale", "small")
+
+    users = len(seeding.DEMO_USERS)
+    assert calls == [("early", "small", users), ("late", "small", users)]
+
+
+@pytest.mark.django_db
+def test_each_seeder_gets_the_same_random_stream_on_every_run(empty_registry):
+    draws = []
+    seeding.register_seeder("probe", lambda *, scale, rng: draws.append(rng.random()))
+
+    _seed()
+    _seed()
+
+    assert len(draws) == 2
+    assert draws[0] == draws[1]
+
+
+@pytest.mark.django_db
+def test_operator_cannot_seed_demo_accounts_in_production(settings):
+    settings.DEBUG = False
+    settings.TESTING = False
+
+    with pytest.raises(CommandError):
+        _seed()
+
+    assert User.objects.count() == 0
