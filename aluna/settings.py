@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
 ]
+if TESTING:
+    # A tiny app whose model exercises the encrypted fields and blind index.
+    INSTALLED_APPS += ["tests.encryption_app"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -281,6 +284,8 @@ EMAIL_CONFIG = env.email_url(
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Aluna <no-reply@aluna.org.mx>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in e-mails (notifications, invitations).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"

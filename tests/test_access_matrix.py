@@ -31,6 +31,11 @@ MATRIX = {
     "security:index": (None, only("coordinator", "accompanier")),
     "training:index": (None, only("coordinator", "trainer")),
     "advocacy:index": (None, only("coordinator", "advocate")),
+    "notifications:list": (None, everyone(200)),
+    # POST-only actions: a GET is refused for everyone (their POST rules are
+    # tested in tests/test_notifications.py).
+    "notifications:mark-all-read": (None, everyone(405)),
+    "notifications:mark-read": ("coordinators_notification", everyone(405)),
 }
 
 # Reachable without logging in: the allow-list of LoginRequiredMiddleware.
@@ -94,6 +99,16 @@ def test_every_url_has_a_row():
 
 def test_matrix_has_no_stale_row():
     assert sorted(set(MATRIX) - _project_url_names()) == []
+
+
+@pytest.fixture
+def coordinators_notification(coordinator):
+    from aluna.notifications.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=coordinator, kind="test", message="Test", url="/"
+    )
+    return {"notification_id": notification.pk}
 
 
 @pytest.fixture
