@@ -199,6 +199,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/15m/ip,3/15m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Aluna] "
+MFA_ADAPTER = "aluna.accounts.mfa_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Aluna"
 MFA_RECOVERY_CODE_COUNT = 10
