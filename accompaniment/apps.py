@@ -19,3 +19,12 @@ class AccompanimentConfig(AppConfig):
                 order=10,
             )
         )
+        register(
+            NavItem(
+                label=_("Catalogues"),
+                url_name="accompaniment:catalogue-list",
+                roles=frozenset({Role.ADMINISTRATION}),
+                icon="list-ul",
+                order=90,
+            )
+        )

@@ -31,6 +31,11 @@ MATRIX = {
     "security:index": (None, only("coordinator", "accompanier")),
     "training:index": (None, only("coordinator", "trainer")),
     "advocacy:index": (None, only("coordinator", "advocate")),
+    "accompaniment:catalogue-list": (None, only("admin")),
+    "accompaniment:catalogue-entries": ("catalogue_kwargs", only("admin")),
+    "accompaniment:catalogue-entry-create": ("catalogue_kwargs", only("admin")),
+    "accompaniment:catalogue-entry-edit": ("catalogue_entry_kwargs", only("admin")),
+    "accompaniment:catalogue-entry-toggle": ("catalogue_entry_kwargs", only("admin")),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -99,6 +104,22 @@ def test_every_url_has_a_row():
 
 def test_matrix_has_no_stale_row():
     assert sorted(set(MATRIX) - _project_url_names()) == []
+
+
+@pytest.fixture
+def catalogue_kwargs(db):
+    return {"catalogue": "areas-of-defence"}
+
+
+@pytest.fixture
+def catalogue_entry_kwargs(db):
+    from accompaniment.models import AreaOfDefence
+
+    entry, _ = AreaOfDefence.objects.get_or_create(
+        code="land-and-territory",
+        defaults={"label_es": "Tierra y territorio", "label_en": "Land and territory"},
+    )
+    return {"catalogue": "areas-of-defence", "pk": entry.pk}
 
 
 @pytest.fixture
