@@ -6,3 +6,19 @@ class AuditConfig(AppConfig):
     name = "aluna.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from aluna.accounts.roles import Role
+        from aluna.core.navigation import NavItem, register
+
+        from . import receivers  # noqa: F401  (connects the sign-in receivers)
+
+        register(
+            NavItem(
+                label=_("Audit log"),
+                url_name="audit:list",
+                roles=frozenset({Role.ADMINISTRATION}),
+                icon="journal-text",
+                order=90,
+            )
+        )
