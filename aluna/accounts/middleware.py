@@ -1,5 +1,16 @@
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import stash
 
 # Paths a signed-in user without a second factor may still reach: the
 # enrolment itself, logging out, switching language and static files.
@@ -29,3 +40,110 @@ def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+STARTED_KEY = "aluna_session_started"
+LAST_ACTIVITY_KEY = "aluna_last_activity"
+# Writing the session on every request is wasted work; a few seconds of slack is not.
+_ACTIVITY_RESOLUTION = 10
+
+
+class SessionTimeoutMiddleware:
+    """End sessions idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_TIMEOUT.
+
+    A form POSTed into an expired session is not lost: it is sealed into the
+    new anonymous session (see stash.py) and offered back, for confirmation,
+    once the same person has logged in again and returns to the page.
+
+    Place after AuthenticationMiddleware. The work happens in __call__, so it
+    runs before every view-level check (LoginRequiredMiddleware, CSRF).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+
+        now = time.time()
+        session = request.session
+        started = session.get(STARTED_KEY)
+        last = session.get(LAST_ACTIVITY_KEY)
+        if started is None or last is None:
+            started = started or now
+            last = last or now
+            session[STARTED_KEY] = started
+            session[LAST_ACTIVITY_KEY] = last
+        if (
+            now - last > settings.SESSION_IDLE_TIMEOUT
+            or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+        ):
+            return self._expire(request)
+        if now - last >= _ACTIVITY_RESOLUTION:
+            session[LAST_ACTIVITY_KEY] = now
+
+        if request.method == "GET" and stash.SESSION_KEY in session:
+            response = self._offer_stash(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _expire(self, request):
+        sealed = None
+        user_id = str(request.user.pk)
+        if request.method == "POST" and request.path != reverse("accounts:heartbeat"):
+            sealed = self._seal_post(request, user_id=user_id)
+        logout(request)
+        if sealed is not None:
+            request.session[stash.SESSION_KEY] = sealed
+            text = _("Your session expired. Log in again; what you typed has been kept.")
+        else:
+            text = _("Your session expired. Please log in again.")
+        login_url = resolve_url(settings.LOGIN_URL)
+        next_path = request.get_full_path()
+        response = redirect(f"{login_url}?{urlencode({'next': next_path})}")
+        _add_message(request, response, text)
+        return response
+
+    def _seal_post(self, request, *, user_id: str):
+        # Only a genuine form of this site is kept: a forged cross-site POST
+        # must not come back to the user as "what you typed".
+        csrf = CsrfViewMiddleware(lambda r: None)
+        if csrf.process_view(request, None, (), {}) is not None:
+            return None
+        items = [
+            (key, value)
+            for key, values in request.POST.lists()
+            if key != "csrfmiddlewaretoken"
+            for value in values
+        ]
+        return stash.seal(user_id=user_id, path=request.path, items=items)
+
+    def _offer_stash(self, request):
+        sealed = request.session.get(stash.SESSION_KEY)
+        if not isinstance(sealed, dict) or sealed.get("path") != request.path:
+            if isinstance(sealed, dict) and sealed.get("user") != str(request.user.pk):
+                # Someone else logged in on this browser: never show them the stash.
+                request.session.pop(stash.SESSION_KEY, None)
+            return None
+        request.session.pop(stash.SESSION_KEY, None)
+        items = stash.unseal(sealed, user_id=str(request.user.pk), path=request.path)
+        if items is None:
+            return None
+        return render(
+            request,
+            "accounts/resubmit.html",
+            {"items": items, "action": request.get_full_path()},
+        )
+
+
+def _add_message(request, response, text: str) -> None:
+    """Add a message even when this middleware runs before MessageMiddleware."""
+    if hasattr(request, "_messages"):
+        messages.info(request, text)
+        return
+    storage = default_storage(request)
+    storage.add(messages.INFO, text)
+    storage.update(response)

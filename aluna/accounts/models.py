@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
@@ -66,3 +67,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: Role | str) -> bool:
         return any(str(role) in self.role_codes for role in roles)
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited person set their first password.
+
+    Only a SHA-256 of the token is stored: a leaked database backup holds no
+    usable link.
+    """
+
+    VALIDITY = timedelta(hours=48)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.VALIDITY
+
+    def is_usable(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now < self.expires_at and self.user.is_active

@@ -1,0 +1,38 @@
+"""Forms declare their fields explicitly: nothing else in a POST reaches the model."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .roles import Role
+
+
+class RoleChoiceField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Role.choices, required=False, label=_("Roles"), **kwargs)
+
+
+class UserInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    roles = RoleChoiceField()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A user with this e-mail address already exists."))
+        return email
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    roles = RoleChoiceField()
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=150)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )

@@ -1,0 +1,33 @@
+"""Reads on accounts. User management is for administración only; views check the role."""
+
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Invitation, User
+from .services import hash_invitation_token
+
+
+def user_list_for_admin(*, search: str = "", role: str = "") -> QuerySet[User]:
+    users = User.objects.prefetch_related(
+        Prefetch("groups", queryset=Group.objects.order_by("name"))
+    ).order_by("email")
+    if search:
+        users = users.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
+    if role:
+        users = users.filter(groups__name=role)
+    return users
+
+
+def user_get_for_admin(*, user_id) -> User:
+    """404 when missing: callers use get_object_or_404 semantics."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(User, pk=user_id)
+
+
+def invitation_get_by_token(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("user")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )

@@ -1,0 +1,190 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aluna.core.access import role_required
+
+from . import services
+from .decorators import reauth_required
+from .forms import UserEditForm, UserInviteForm, UserSearchForm
+from .roles import Role
+from .selectors import invitation_get_by_token, user_get_for_admin, user_list_for_admin
+
+USERS_PER_PAGE = 25
+
+
+@role_required(Role.ADMINISTRATION)
+def user_list(request):
+    form = UserSearchForm(request.GET or None)
+    search, role = "", ""
+    if form.is_valid():
+        search, role = form.cleaned_data["q"], form.cleaned_data["role"]
+    page = Paginator(user_list_for_admin(search=search, role=role), USERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "querystring": querystring.urlencode()},
+    )
+
+
+@role_required(Role.ADMINISTRATION)
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    form = UserInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_invite(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            role_codes=form.cleaned_data["roles"],
+            request=request,
+        )
+        messages.success(request, _("Invitation sent. The link is valid for 48 hours."))
+        return redirect("accounts:user-detail", user_id=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@role_required(Role.ADMINISTRATION)
+def user_detail(request, user_id):
+    managed = user_get_for_admin(user_id=user_id)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"managed": managed, "invitations": managed.invitations.all()[:5]},
+    )
+
+
+@role_required(Role.ADMINISTRATION)
+@reauth_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, user_id):
+    managed = user_get_for_admin(user_id=user_id)
+    initial = {"full_name": managed.full_name, "roles": sorted(managed.role_codes)}
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        roles = form.cleaned_data["roles"]
+        if managed == request.user and Role.ADMINISTRATION not in roles:
+            # Nobody takes away their own way back into user management.
+            form.add_error("roles", _("You cannot remove your own administration role."))
+        else:
+            services.user_update(
+                actor=request.user,
+                user=managed,
+                full_name=form.cleaned_data["full_name"],
+                role_codes=roles,
+                request=request,
+            )
+            messages.success(request, _("The user was updated."))
+            return redirect("accounts:user-detail", user_id=managed.pk)
+    return render(
+        request, "accounts/user_form.html", {"form": form, "managed": managed, "creating": False}
+    )
+
+
+@role_required(Role.ADMINISTRATION)
+@require_http_methods(["GET", "POST"])
+def user_deactivate(request, user_id):
+    managed = user_get_for_admin(user_id=user_id)
+    if managed == request.user:
+        raise PermissionDenied
+    if request.method == "POST":
+        services.user_deactivate(actor=request.user, user=managed, request=request)
+        messages.success(request, _("The account was deactivated and its sessions ended."))
+        return redirect("accounts:user-detail", user_id=managed.pk)
+    return render(
+        request,
+        "accounts/user_confirm.html",
+        {
+            "managed": managed,
+            "title": _("Deactivate account"),
+            "question": _(
+                "%(name)s will no longer be able to log in, and every open session "
+                "of this account ends now."
+            )
+            % {"name": managed},
+            "button": _("Deactivate"),
+        },
+    )
+
+
+@role_required(Role.ADMINISTRATION)
+@require_http_methods(["GET", "POST"])
+def user_compromised(request, user_id):
+    managed = user_get_for_admin(user_id=user_id)
+    if request.method == "POST":
+        services.user_revoke_sessions(
+            actor=request.user, user=managed, reason="compromised_device", request=request
+        )
+        messages.success(request, _("Every session of this account was ended."))
+        return redirect("accounts:user-detail", user_id=managed.pk)
+    return render(
+        request,
+        "accounts/user_confirm.html",
+        {
+            "managed": managed,
+            "title": _("Compromised device"),
+            "question": _(
+                "Every session of %(name)s ends now, on every device. Their password and "
+                "second factor stay the same: whoever holds the lost device still needs both. "
+                "If the password may be known, ask them to reset it."
+            )
+            % {"name": managed},
+            "button": _("End every session"),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = invitation_get_by_token(token=token)
+    if invitation is None or not invitation.is_usable():
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.is_authenticated:
+            logout(request)
+        services.invitation_accept(
+            invitation=invitation, password=form.cleaned_data["new_password1"]
+        )
+        messages.success(
+            request,
+            _("Your password is set. Log in; you will then set up your second factor."),
+        )
+        return redirect("account_login")
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invited": invitation.user}
+    )
+
+
+def my_security(request):
+    return render(request, "accounts/my_security.html")
+
+
+@require_POST
+def logout_everywhere(request):
+    services.user_revoke_sessions(
+        actor=request.user, user=request.user, reason="logout_everywhere", request=request
+    )
+    logout(request)
+    messages.success(request, _("You were logged out on every device."))
+    return redirect("account_login")
+
+
+@require_POST
+def heartbeat(request):
+    """Typing in a form counts as activity; SessionTimeoutMiddleware did the bookkeeping."""
+    return HttpResponse(status=204)
