@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("cuenta/", include("aluna.accounts.urls")),
+    path("auditoria/", include("aluna.audit.urls")),
     path("notificaciones/", include("aluna.notifications.urls")),
     # The admin's own login form would skip the second factor and the rate
     # limits: send it to the one login there is.

@@ -11,7 +11,10 @@ Expectations: an HTTP status, or LOGIN (a redirect to the login page).
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from aluna.accounts.roles import Role
+
 LOGIN = "login"
+REAUTH = "reauthenticate"
 ROLES = ["admin", "coordinator", "accompanier", "trainer", "advocate", "outsider"]
 
 
@@ -36,6 +39,17 @@ MATRIX = {
     "accompaniment:catalogue-entry-create": ("catalogue_kwargs", only("admin")),
     "accompaniment:catalogue-entry-edit": ("catalogue_entry_kwargs", only("admin")),
     "accompaniment:catalogue-entry-toggle": ("catalogue_entry_kwargs", only("admin")),
+    "accounts:user-list": (None, only("admin")),
+    "accounts:user-create": (None, only("admin")),
+    "accounts:user-detail": ("colleague_kwargs", only("admin")),
+    # Changing roles asks for the second factor again first.
+    "accounts:user-edit": ("colleague_kwargs", only("admin", ok=REAUTH)),
+    "accounts:user-deactivate": ("colleague_kwargs", only("admin")),
+    "accounts:user-compromised": ("colleague_kwargs", only("admin")),
+    "accounts:my-security": (None, everyone(200)),
+    "accounts:logout-everywhere": (None, everyone(405)),
+    "accounts:heartbeat": (None, everyone(405)),
+    "audit:list": (None, only("admin")),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -47,6 +61,7 @@ MATRIX = {
 PUBLIC = {
     "healthz",
     "set_language",
+    "accounts:invitation-accept",
     "account_login",
     "account_logout",
     "account_signup",
@@ -104,6 +119,13 @@ def test_every_url_has_a_row():
 
 def test_matrix_has_no_stale_row():
     assert sorted(set(MATRIX) - _project_url_names()) == []
+
+
+@pytest.fixture
+def colleague_kwargs(db):
+    from aluna.accounts.factories import UserFactory
+
+    return {"user_id": UserFactory(email="colega@aluna.test", roles=[Role.TRAINING]).pk}
 
 
 @pytest.fixture
@@ -167,6 +189,9 @@ def test_visitor_gets_the_expected_answer(request, login, url_kwargs, name, who)
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+    elif expected == REAUTH:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
     else:
         assert response.status_code == expected
 
