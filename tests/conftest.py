@@ -4,7 +4,10 @@ Fixtures that start real services (Celery worker, browser) live in
 tests/fixtures/ and are loaded as plugins here.
 """
 
+import uuid
+
 import pytest
+from django.conf import settings as django_settings
 
 from aluna.accounts.factories import UserFactory
 from aluna.accounts.roles import Role
@@ -14,6 +17,29 @@ pytest_plugins = [
     "tests.fixtures.celery_worker",
     "tests.fixtures.browser",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Give every test its own key prefix in the real Redis cache.
+
+    Rate-limit counters (failed logins) and used TOTP codes live there: one
+    test, or an earlier run, must never lock out another. Never clear the
+    cache instead: the Celery broker shares that Redis.
+    """
+    caches = {name: dict(config) for name, config in django_settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+def forget_used_totp_code(user, code: str) -> None:
+    """allauth refuses a TOTP code twice within its period; a test that logs
+    in twice in a row forgets the first use, as 30 seconds passing would."""
+    from allauth.mfa.models import Authenticator
+    from django.core.cache import cache
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    cache.delete(f"allauth.mfa.totp.used?user={authenticator.user_id}&code={code}")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from aluna.accounts.factories import DEFAULT_PASSWORD
@@ -19,9 +18,6 @@ def _accounts_wiring(settings):
     settings.ROOT_URLCONF = "aluna.accounts.testing"
     settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
     settings.LANGUAGE_CODE = "en"  # assert on English source texts, whatever locale/ holds
-    cache.clear()  # the rate-limit counters live in Redis
-    yield
-    cache.clear()
 
 
 def _login_errors(response) -> list[str]:

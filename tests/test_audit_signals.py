@@ -2,22 +2,12 @@
 
 import json
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from aluna.accounts.factories import DEFAULT_PASSWORD
 from aluna.audit.models import AuditEvent
 from aluna.audit.services import identifier_hash
 from tests.fixtures.mfa import current_code, enrol_totp
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    # allauth counts failed logins in the cache (Redis): start every test at zero.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _actions():

@@ -4,7 +4,6 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -22,7 +21,6 @@ def _accounts_wiring(settings):
     settings.ROOT_URLCONF = "aluna.accounts.testing"
     settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
     settings.LANGUAGE_CODE = "en"  # assert on English source texts, whatever locale/ holds
-    cache.clear()
 
 
 def _age_session(client, *, idle: float = 0, started: float = 0) -> None:
@@ -35,12 +33,14 @@ def _age_session(client, *, idle: float = 0, started: float = 0) -> None:
 
 def _log_in_with_form(client, user, secret) -> None:
     """Log in through allauth's real forms: password, then the TOTP code."""
+    from tests.conftest import forget_used_totp_code
     from tests.fixtures.mfa import current_code
 
     client.post(reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD})
+    code = current_code(secret)
     # allauth refuses a TOTP code twice; a second login within 30 s needs the used mark gone.
-    cache.clear()
-    client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    forget_used_totp_code(user, code)
+    client.post(reverse("mfa_authenticate"), {"code": code})
 
 
 # --- Timeouts -----------------------------------------------------------------------------

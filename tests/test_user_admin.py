@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,6 @@ def _accounts_wiring(settings):
     settings.ROOT_URLCONF = "aluna.accounts.testing"
     settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
     settings.LANGUAGE_CODE = "en"  # assert on English source texts, whatever locale/ holds
-    cache.clear()
 
 
 @pytest.fixture
