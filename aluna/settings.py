@@ -282,10 +282,41 @@ BLIND_INDEX_KEY = BLIND_INDEX_KEY or _dev_key("BLIND_INDEX_KEY")
 AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or _dev_key("AUDIT_HMAC_KEY")
 
 # --- E-mail ----------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
-)
-vars().update(EMAIL_CONFIG)
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+# Django 6.1 configures mail through MAILERS; django-environ still speaks EMAIL_*.
+_MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+_email_backend = _email["EMAIL_BACKEND"]
+_accepted = {
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "host",
+        "port",
+        "username",
+        "password",
+        "use_tls",
+        "use_ssl",
+        "timeout",
+    },
+    "django.core.mail.backends.filebased.EmailBackend": {"file_path"},
+}.get(_email_backend, set())
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            option: _email[key]
+            for key, option in _MAILER_OPTIONS.items()
+            if option in _accepted and _email.get(key) not in (None, "")
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Aluna <no-reply@aluna.org.mx>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (notifications, invitations).
