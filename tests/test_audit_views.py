@@ -153,7 +153,7 @@ def test_who_viewed_box_says_nobody_consulted_an_untouched_record(db):
     )
 
     assert html.count("<li ") == 0
-    assert "Nobody has consulted this record yet." in html
+    assert "Nadie ha consultado este registro todavía." in html
 
 
 def test_trainer_denied_the_audit_log_is_recorded(login, trainer, denials_audited):

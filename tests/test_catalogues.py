@@ -154,7 +154,7 @@ def test_admin_sees_an_empty_state_when_nothing_matches(login, admin_user):
 
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 0
-    assert b"No entry matches this search." in response.content
+    assert "Ninguna entrada coincide con esta búsqueda." in response.content.decode()
 
 
 def test_admin_can_page_through_a_long_catalogue(login, admin_user):
@@ -375,7 +375,7 @@ def test_admin_gets_a_clear_message_for_a_duplicate_code(login, admin_user):
     response = client.post(CREATE_AREA_URL, _area_data(code="environment"))
 
     assert response.context["form"].errors["code"] == [
-        "Another entry of this catalogue already uses this code."
+        "Otra entrada de este catálogo ya usa este código."
     ]
 
 
