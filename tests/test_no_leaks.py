@@ -88,3 +88,19 @@ def test_a_whole_journey_leaves_no_sensitive_string_in_logs_or_emails(
         if secret.lower() in text.lower()
     ]
     assert leaks == []
+
+
+def test_development_server_access_log_drops_query_strings():
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /acompanamiento/?q=Xochiquetzal+Tlacuilo HTTP/1.1", "200", "1234"),
+        None,
+    )
+
+    ScrubSensitiveFilter().filter(record)
+
+    assert record.getMessage() == '"GET /acompanamiento/?… HTTP/1.1" 200 1234'

@@ -20,7 +20,11 @@ class ScrubSensitiveFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         request = getattr(record, "request", None)
-        if request is not None:
+        if record.name == "django.server":
+            # runserver's access log: "GET /path?q=... HTTP/1.1" 200
+            record.msg = _QUERY_STRING.sub("?…", record.getMessage())
+            record.args = ()
+        elif request is not None:
             record.request = None
             record.msg = "%s %s %s"
             record.args = (
@@ -28,10 +32,6 @@ class ScrubSensitiveFilter(logging.Filter):
                 getattr(request, "method", "?"),
                 getattr(request, "path", "?"),
             )
-        elif record.name == "django.server":
-            # runserver's access log: "GET /path?q=... HTTP/1.1" 200
-            record.msg = _QUERY_STRING.sub("?…", record.getMessage())
-            record.args = ()
         if record.exc_info:
             etype, _value, tb = record.exc_info
             where = "".join(traceback.format_tb(tb)) if tb else ""
