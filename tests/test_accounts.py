@@ -5,7 +5,6 @@ from django.core import mail
 from django.urls import reverse
 
 from aluna.accounts.factories import DEFAULT_PASSWORD
-from aluna.accounts.testing import middleware_with_session_timeout
 from aluna.audit.models import AuditEvent
 from aluna.audit.services import identifier_hash
 
@@ -15,8 +14,6 @@ WRONG_CREDENTIALS = "The email address and/or password you specified are not cor
 
 @pytest.fixture(autouse=True)
 def _accounts_wiring(settings):
-    settings.ROOT_URLCONF = "aluna.accounts.testing"
-    settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
     settings.LANGUAGE_CODE = "en"  # assert on English source texts, whatever locale/ holds
 
 
@@ -107,7 +104,7 @@ def test_reauth_required_sends_a_stale_session_to_reauthenticate(admin_user, log
     from django.http import HttpResponse
 
     from aluna.accounts.decorators import reauth_required
-    from aluna.accounts.testing import mark_recently_reauthenticated
+    from tests.fixtures.mfa import mark_recently_reauthenticated
 
     client = login(admin_user)
     mark_recently_reauthenticated(client, admin_user, seconds_ago=6 * 60)

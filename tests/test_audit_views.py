@@ -7,28 +7,13 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-import aluna.urls
 from aluna.accounts.factories import UserFactory
 from aluna.audit.models import AuditEvent
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_record
-
-# Until aluna/urls.py includes the audit URLs, these tests bring their own URLconf.
-urlpatterns = list(aluna.urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "audit" for p in urlpatterns):
-    urlpatterns.append(path("auditoria/", include("aluna.audit.urls")))
-pytestmark = pytest.mark.urls(__name__)
-
-DENIAL_MIDDLEWARE = "aluna.audit.middleware.AuditDenialMiddleware"
-
-
-@pytest.fixture
-def denials_audited(settings):
-    if DENIAL_MIDDLEWARE not in settings.MIDDLEWARE:
-        settings.MIDDLEWARE = [*settings.MIDDLEWARE, DENIAL_MIDDLEWARE]
 
 
 def _sequences(response):
@@ -156,7 +141,7 @@ def test_who_viewed_box_says_nobody_consulted_an_untouched_record(db):
     assert "Nadie ha consultado este registro todavía." in html
 
 
-def test_trainer_denied_the_audit_log_is_recorded(login, trainer, denials_audited):
+def test_trainer_denied_the_audit_log_is_recorded(login, trainer):
     login(trainer).get(reverse("audit:list"))
 
     event = AuditEvent.objects.order_by("-sequence").first()
@@ -164,7 +149,7 @@ def test_trainer_denied_the_audit_log_is_recorded(login, trainer, denials_audite
     assert event.metadata == {"view": "audit:list", "status": 403}
 
 
-def test_accompanier_asking_for_a_missing_page_is_recorded(login, accompanier, denials_audited):
+def test_accompanier_asking_for_a_missing_page_is_recorded(login, accompanier):
     login(accompanier).get("/no-existe/ana-lopez/")
 
     event = AuditEvent.objects.order_by("-sequence").first()
@@ -173,7 +158,7 @@ def test_accompanier_asking_for_a_missing_page_is_recorded(login, accompanier, d
     assert "ana" not in str(event.metadata)
 
 
-def test_anonymous_missing_page_is_not_recorded(client, db, denials_audited):
+def test_anonymous_missing_page_is_not_recorded(client, db):
     client.get("/no-existe/")
 
     assert AuditEvent.objects.count() == 0

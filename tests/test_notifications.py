@@ -5,21 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from aluna import urls as project_urls
 from aluna.notifications.models import Notification
 from aluna.notifications.selectors import notification_unread_count
 from aluna.notifications.services import notification_send
 
-# Until the project urlconf includes the app, the tests mount it themselves.
-urlpatterns = [*project_urls.urlpatterns]
-if not any(getattr(p, "namespace", None) == "notifications" for p in urlpatterns):
-    urlpatterns.append(path("notificaciones/", include("aluna.notifications.urls")))
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 MESSAGE = gettext_noop("Case %(code)s has a new follow-up note.")
 

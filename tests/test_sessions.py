@@ -10,16 +10,14 @@ from django.urls import reverse
 from aluna.accounts import stash
 from aluna.accounts.factories import DEFAULT_PASSWORD
 from aluna.accounts.middleware import LAST_ACTIVITY_KEY, STARTED_KEY
-from aluna.accounts.testing import mark_recently_reauthenticated, middleware_with_session_timeout
 from aluna.audit.models import AuditEvent
+from tests.fixtures.mfa import mark_recently_reauthenticated
 
 NEW_PASSWORD = "otra-clave-larga-y-rara-77"
 
 
 @pytest.fixture(autouse=True)
 def _accounts_wiring(settings):
-    settings.ROOT_URLCONF = "aluna.accounts.testing"
-    settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
     settings.LANGUAGE_CODE = "en"  # assert on English source texts, whatever locale/ holds
 
 

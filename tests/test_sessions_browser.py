@@ -3,15 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from aluna.accounts.testing import middleware_with_session_timeout
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _accounts_wiring(settings):
-    settings.ROOT_URLCONF = "aluna.accounts.testing"
-    settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
 
 
 def test_user_typing_in_a_form_sends_one_heartbeat(accompanier, login, page, live_server):

@@ -14,16 +14,14 @@ from aluna.accounts import services
 from aluna.accounts.factories import UserFactory
 from aluna.accounts.models import Invitation, User
 from aluna.accounts.roles import Role
-from aluna.accounts.testing import mark_recently_reauthenticated, middleware_with_session_timeout
 from aluna.audit.models import AuditEvent
+from tests.fixtures.mfa import mark_recently_reauthenticated
 
 STRONG_PASSWORD = "luna-nueva-sobre-el-rio-42"
 
 
 @pytest.fixture(autouse=True)
 def _accounts_wiring(settings):
-    settings.ROOT_URLCONF = "aluna.accounts.testing"
-    settings.MIDDLEWARE = middleware_with_session_timeout(settings.MIDDLEWARE)
     settings.LANGUAGE_CODE = "en"  # assert on English source texts, whatever locale/ holds
 
 
