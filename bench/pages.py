@@ -38,6 +38,10 @@ PAGES: list[Page] = [
         "accompanier1",
         ("notifications:list", "notifications:index", "notifications:notification-list"),
     ),
+    Page("users list (administración)", "admin", "accounts:user-list"),
+    Page("audit log (administración)", "admin", "audit:list"),
+    Page("catalogues (administración)", "admin", "accompaniment:catalogue-list"),
+    Page("my security", "accompanier1", "accounts:my-security"),
 ]
 
 

@@ -76,7 +76,7 @@ def test_admin_can_filter_by_user_action_and_record(login, admin_user, accompani
 
     response = client.get(
         reverse("audit:list"),
-        {"actor": accompanier.pk, "action": "view", "target_type": "a.b", "target_id": record},
+        {"actor": accompanier.email, "action": "view", "target_type": "a.b", "target_id": record},
     )
 
     assert [e.pk for e in response.context["page_obj"]] == [wanted.pk]
