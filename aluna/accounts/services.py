@@ -49,21 +49,14 @@ def user_invite(
         invitation = Invitation.objects.create(
             user=user, token_hash=hash_invitation_token(token), created_by=actor
         )
-        audit_record(
+        _audit_user(
             action="create",
             actor=actor,
-            target_type=audit_target_type(user),
-            target_id=str(user.pk),
+            user=user,
             request=request,
             metadata={"roles": _codes(role_codes)},
         )
-        audit_record(
-            action="invitation_sent",
-            actor=actor,
-            target_type=audit_target_type(user),
-            target_id=str(user.pk),
-            request=request,
-        )
+        _audit_user(action="invitation_sent", actor=actor, user=user, request=request)
     path = reverse("accounts:invitation-accept", kwargs={"token": token})
     link = request.build_absolute_uri(path) if request is not None else path
     transaction.on_commit(lambda: _send_invitation(user=user, invitation=invitation, link=link))
@@ -112,21 +105,19 @@ def user_update(
         if user.full_name != full_name:
             user.full_name = full_name
             user.save(update_fields=["full_name"])
-            audit_record(
+            _audit_user(
                 action="update",
                 actor=actor,
-                target_type=audit_target_type(user),
-                target_id=str(user.pk),
+                user=user,
                 request=request,
                 metadata={"field": "full_name"},
             )
         if before != after:
             _set_roles(user, after)
-            audit_record(
+            _audit_user(
                 action="role_changed",
                 actor=actor,
-                target_type=audit_target_type(user),
-                target_id=str(user.pk),
+                user=user,
                 request=request,
                 metadata={"before": _codes(before), "after": _codes(after)},
             )
@@ -139,13 +130,8 @@ def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = No
         user.is_active = False
         user.rotate_security_stamp()
         user.save(update_fields=["is_active", "security_stamp"])
-        audit_record(
-            action="update",
-            actor=actor,
-            target_type=audit_target_type(user),
-            target_id=str(user.pk),
-            request=request,
-            metadata={"is_active": False},
+        _audit_user(
+            action="update", actor=actor, user=user, request=request, metadata={"is_active": False}
         )
     return user
 
@@ -164,12 +150,23 @@ def user_revoke_sessions(
         user.rotate_security_stamp()
         user.save(update_fields=["security_stamp"])
         user.invitations.filter(used_at__isnull=True).update(used_at=timezone.now())
-        audit_record(
+        _audit_user(
             action="sessions_revoked",
             actor=actor,
-            target_type=audit_target_type(user),
-            target_id=str(user.pk),
+            user=user,
             request=request,
             metadata={"reason": reason},
         )
     return user
+
+
+def _audit_user(*, action: str, actor, user: User, request, metadata: dict | None = None) -> None:
+    """One audit row about `user`, in the caller's transaction."""
+    audit_record(
+        action=action,
+        actor=actor,
+        target_type=audit_target_type(user),
+        target_id=str(user.pk),
+        request=request,
+        metadata=metadata,
+    )
