@@ -1,11 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import catalogues as views
 
 app_name = "accompaniment"
 
 urlpatterns = [
-    path("", views.index, name="index"),
     path("catalogos/", views.catalogue_list, name="catalogue-list"),
     path(
         "catalogos/<slug:catalogue>/",
@@ -27,4 +26,9 @@ urlpatterns = [
         views.catalogue_entry_toggle_view,
         name="catalogue-entry-toggle",
     ),
+    # Each area keeps its own URL module (same namespace).
+    path("", include("accompaniment.urls_subjects")),
+    path("", include("accompaniment.urls_processes")),
+    path("", include("accompaniment.urls_sessions")),
+    path("", include("accompaniment.urls_dashboard")),
 ]

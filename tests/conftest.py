@@ -103,3 +103,19 @@ def cast(admin_user, coordinator, accompanier, other_accompanier, trainer, advoc
         "advocate": advocate,
         "outsider": outsider,
     }
+
+
+# --- Case records: Pablo (accompanier) is on the team, Olga (other_accompanier) is not.
+
+
+@pytest.fixture
+def team_process(accompanier):
+    """A strengthening process of a collective, led by Pablo."""
+    from accompaniment.factories import CollectiveFactory, ProcessFactory
+
+    return ProcessFactory(subject=CollectiveFactory(alias="Colectivo Semilla"), lead=accompanier)
+
+
+@pytest.fixture
+def team_subject(team_process):
+    return team_process.subject

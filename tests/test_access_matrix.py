@@ -15,7 +15,9 @@ from aluna.accounts.roles import Role
 
 LOGIN = "login"
 REAUTH = "reauthenticate"
-ROLES = ["admin", "coordinator", "accompanier", "trainer", "advocate", "outsider"]
+# "accompanier" is on the team of the records a row's kwargs build; "non_member"
+# is another accompanier, on no team of theirs.
+ROLES = ["admin", "coordinator", "accompanier", "non_member", "trainer", "advocate", "outsider"]
 
 
 def everyone(status):
@@ -23,7 +25,19 @@ def everyone(status):
 
 
 def only(*allowed, ok=200, denied=403):
+    if "accompanier" in allowed:
+        allowed = (*allowed, "non_member")
     return {role: (ok if role in allowed else denied) for role in ROLES}
+
+
+def team_record(*, ok=200, coordinator=None):
+    """A case record: coordination and the team see it, another accompanier gets 404
+    (its existence is not revealed), every other role 403."""
+    expected = only("coordinator", "accompanier", ok=ok)
+    expected["non_member"] = 404
+    if coordinator is not None:
+        expected["coordinator"] = coordinator
+    return expected
 
 
 # url name -> (kwargs factory name or None, {visitor: expected}); anonymous is
@@ -200,6 +214,7 @@ _FIXTURES = {
     "admin": "admin_user",
     "coordinator": "coordinator",
     "accompanier": "accompanier",
+    "non_member": "other_accompanier",
     "trainer": "trainer",
     "advocate": "advocate",
     "outsider": "outsider",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .catalogues import Catalogue
+from ..catalogues import Catalogue
 
 # --- Catalogues -------------------------------------------------------------------
 

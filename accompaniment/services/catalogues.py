@@ -3,8 +3,8 @@ from django.db import transaction
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 
-from .catalogues import Catalogue
-from .models import CatalogueEntry
+from ..catalogues import Catalogue
+from ..models import CatalogueEntry
 
 # --- Catalogues -------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from .catalogues import CATALOGUES, Catalogue
-from .models import CatalogueEntry
+from ..catalogues import CATALOGUES, Catalogue
+from ..models import CatalogueEntry
 
 # --- Catalogues -------------------------------------------------------------------
 

@@ -7,26 +7,25 @@ from django.views.decorators.http import require_http_methods
 from aluna.accounts.roles import Role
 from aluna.core.access import role_required
 
-from .forms import (
+from ..forms.catalogues import (
     CatalogueEntryActivationForm,
     CatalogueEntrySearchForm,
     catalogue_entry_form_class,
 )
-from .selectors import (
+from ..selectors.catalogues import (
     catalogue_entries_for_list_page,
     catalogue_entry_get,
     catalogue_get,
     catalogue_next_position,
     catalogue_summaries,
 )
-from .services import catalogue_entry_create, catalogue_entry_set_active, catalogue_entry_update
+from ..services.catalogues import (
+    catalogue_entry_create,
+    catalogue_entry_set_active,
+    catalogue_entry_update,
+)
 
 CATALOGUE_PAGE_SIZE = 50
-
-
-@role_required(Role.ACCOMPANIMENT, Role.COORDINATION)
-def index(request):
-    return render(request, "accompaniment/index.html")
 
 
 # --- Catalogues (administración) --------------------------------------------------

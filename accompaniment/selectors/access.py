@@ -1,0 +1,45 @@
+"""Records come only through these helpers: scoped to the user, 404 otherwise."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from aluna.accounts.roles import Role
+
+from ..models import PoliticalSubject, Process
+
+
+def processes_for_user(*, user) -> QuerySet[Process]:
+    if user.has_role(Role.COORDINATION):
+        return Process.objects.all()
+    if user.has_role(Role.ACCOMPANIMENT):
+        return Process.objects.filter(team=user)
+    return Process.objects.none()
+
+
+def subjects_for_user(*, user) -> QuerySet[PoliticalSubject]:
+    if user.has_role(Role.COORDINATION):
+        return PoliticalSubject.objects.all()
+    if user.has_role(Role.ACCOMPANIMENT):
+        on_team = Process.team.through.objects.filter(
+            process__subject=OuterRef("pk"), user_id=user.pk
+        )
+        return PoliticalSubject.objects.filter(Q(Exists(on_team)) | Q(created_by=user))
+    return PoliticalSubject.objects.none()
+
+
+def subject_get_for_user(*, user, subject_id, queryset=None) -> PoliticalSubject:
+    """The subject, if `user` may see it; 404 for "missing" and "not yours" alike."""
+    queryset = queryset if queryset is not None else subjects_for_user(user=user)
+    try:
+        return queryset.get(pk=subject_id)
+    except (PoliticalSubject.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def process_get_for_user(*, user, process_id, queryset=None) -> Process:
+    """The process, if `user` may see it; 404 for "missing" and "not yours" alike."""
+    queryset = queryset if queryset is not None else processes_for_user(user=user)
+    try:
+        return queryset.get(pk=process_id)
+    except (Process.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
