@@ -24,12 +24,7 @@ def test_new_user_can_enrol_totp_on_first_login_and_switch_language(page, coordi
     page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
     page.locator(SUBMIT).click()
 
-    # allauth asks for the password again before any authenticator is added
-    # (MFA_REAUTHENTICATION_REQUIRED), even seconds after the login.
-    if "/accounts/reauthenticate/" in page.url:
-        page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-        page.locator(SUBMIT).click()
-
+    # The password she just typed counts: no second "confirm access" before enrolling.
     # Assert: she is sent to the guided enrolment, which shows the QR code and the secret.
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     qr = page.get_by_test_id("totp-qr")
