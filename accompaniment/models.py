@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aluna.encryption.fields import EncryptedCharField, EncryptedTextField
@@ -324,10 +324,10 @@ class ProcessKind(models.TextChoices):
 
 
 class ProcessStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("process status", "Open")
+    ACTIVE = "active", pgettext_lazy("process status", "Active")
+    PAUSED = "paused", pgettext_lazy("process status", "Paused")
+    CLOSED = "closed", pgettext_lazy("process status", "Closed")
 
 
 # abierto -> activo -> en pausa -> cerrado; a pause can resume; nothing leaves "closed".

@@ -64,6 +64,17 @@ MATRIX = {
     "accounts:logout-everywhere": (None, everyone(405)),
     "accounts:heartbeat": (None, everyone(405)),
     "audit:list": (None, only("admin")),
+    "accompaniment:process-create": ("team_subject_kwargs", team_record()),
+    "accompaniment:process-detail": ("team_process_kwargs", team_record()),
+    "accompaniment:process-edit": ("team_process_kwargs", team_record()),
+    "accompaniment:process-status": ("team_process_kwargs", team_record()),
+    "accompaniment:process-timeline": ("team_process_kwargs", team_record()),
+    "accompaniment:process-archive": ("team_process_kwargs", only("coordinator")),
+    "accompaniment:process-delete": ("team_process_kwargs", only("coordinator")),
+    "accompaniment:objective-create": ("team_process_kwargs", team_record()),
+    "accompaniment:objective-edit": ("team_objective_kwargs", team_record()),
+    "accompaniment:assessment-create": ("team_process_kwargs", team_record()),
+    "accompaniment:assessment-edit": ("team_assessment_kwargs", team_record()),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -133,6 +144,30 @@ def test_every_url_has_a_row():
 
 def test_matrix_has_no_stale_row():
     assert sorted(set(MATRIX) - _project_url_names()) == []
+
+
+@pytest.fixture
+def team_subject_kwargs(team_subject):
+    return {"subject_id": team_subject.pk}
+
+
+@pytest.fixture
+def team_process_kwargs(team_process):
+    return {"process_id": team_process.pk}
+
+
+@pytest.fixture
+def team_objective_kwargs(team_process):
+    from accompaniment.factories import ObjectiveFactory
+
+    return {"objective_id": ObjectiveFactory(process=team_process).pk}
+
+
+@pytest.fixture
+def team_assessment_kwargs(team_process):
+    from accompaniment.factories import FieldAssessmentFactory
+
+    return {"assessment_id": FieldAssessmentFactory(process=team_process).pk}
 
 
 @pytest.fixture
