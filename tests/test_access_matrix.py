@@ -64,6 +64,14 @@ MATRIX = {
     "accounts:logout-everywhere": (None, everyone(405)),
     "accounts:heartbeat": (None, everyone(405)),
     "audit:list": (None, only("admin")),
+    "accompaniment:subject-create": (None, only("coordinator", "accompanier")),
+    "accompaniment:subject-detail": ("team_subject_kwargs", team_record()),
+    "accompaniment:subject-edit": ("team_subject_kwargs", team_record()),
+    "accompaniment:subject-delete": ("team_subject_kwargs", only("coordinator")),
+    # The subject's file asks for the second factor again first.
+    "accompaniment:subject-pdf": ("team_subject_kwargs", only("coordinator", ok=REAUTH)),
+    "accompaniment:membership-create": ("team_subject_kwargs", team_record()),
+    "accompaniment:membership-end": ("team_membership_kwargs", team_record()),
     "accompaniment:process-create": ("team_subject_kwargs", team_record()),
     "accompaniment:process-detail": ("team_process_kwargs", team_record()),
     "accompaniment:process-edit": ("team_process_kwargs", team_record()),
@@ -149,6 +157,17 @@ def test_matrix_has_no_stale_row():
 @pytest.fixture
 def team_subject_kwargs(team_subject):
     return {"subject_id": team_subject.pk}
+
+
+@pytest.fixture
+def team_membership_kwargs(team_subject):
+    from accompaniment.factories import PoliticalSubjectFactory
+    from accompaniment.models import Membership
+
+    membership = Membership.objects.create(
+        defender=PoliticalSubjectFactory(), collective=team_subject
+    )
+    return {"membership_id": membership.pk}
 
 
 @pytest.fixture

@@ -1,0 +1,177 @@
+"""Reads for the political-subject pages, always scoped to the user."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ..models import (
+    FieldAssessment,
+    Membership,
+    Objective,
+    PoliticalSubject,
+    Process,
+    ProcessStatus,
+    Session,
+)
+from .access import processes_for_user, subject_get_for_user, subjects_for_user
+
+OPEN_STATUSES = (ProcessStatus.OPEN, ProcessStatus.ACTIVE, ProcessStatus.PAUSED)
+NAME_SEARCH_LIMIT = 500
+
+SORTS = {
+    "alias": ("alias", "id"),
+    "recent": ("-created_at", "id"),
+}
+
+
+def subjects_for_list_page(
+    *,
+    user,
+    alias: str = "",
+    kind=None,
+    area=None,
+    state=None,
+    archived: str = "",
+    sort: str = "alias",
+    ids: list | None = None,
+) -> QuerySet[PoliticalSubject]:
+    """The discreet subject list: alias, initials, kind and state (never the name)."""
+    queryset = subjects_for_user(user=user).select_related("kind", "state")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    if alias:
+        queryset = queryset.filter(alias__icontains=alias)
+    if kind is not None:
+        queryset = queryset.filter(kind=kind)
+    if area is not None:
+        queryset = queryset.filter(areas=area)
+    if state is not None:
+        queryset = queryset.filter(state=state)
+    if archived == "yes":
+        queryset = queryset.filter(is_archived=True)
+    elif archived != "all":
+        queryset = queryset.filter(is_archived=False)
+    # The name is never selected for a list: it stays encrypted in the row.
+    queryset = queryset.defer(
+        "name",
+        "municipality",
+        "contact",
+        "indigenous_people",
+        "indigenous_language",
+        "other_factors",
+    )
+    return queryset.order_by(*SORTS.get(sort, SORTS["alias"]))
+
+
+def open_process_counts(*, user, subject_ids: list) -> dict:
+    """{subject id: number of processes not closed} for one page of the list."""
+    rows = (
+        processes_for_user(user=user)
+        .filter(subject_id__in=subject_ids, status__in=OPEN_STATUSES, is_archived=False)
+        .values("subject_id")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return {row["subject_id"]: row["n"] for row in rows}
+
+
+def subject_ids_matching_name(*, user, query: str, limit: int = NAME_SEARCH_LIMIT) -> list:
+    """Ids of the subjects in the user's scope whose name has every word of `query`."""
+    from aluna.encryption.blind_index import blind_index_filter
+
+    queryset = blind_index_filter(subjects_for_user(user=user), field="name", query=query)
+    return list(queryset.order_by("alias").values_list("pk", flat=True)[:limit])
+
+
+def subject_get_for_detail_page(*, user, subject_id) -> PoliticalSubject:
+    queryset = (
+        subjects_for_user(user=user)
+        .select_related("kind", "state", "created_by")
+        .prefetch_related("areas")
+    )
+    return subject_get_for_user(user=user, subject_id=subject_id, queryset=queryset)
+
+
+def subject_get_for_edit(*, user, subject_id) -> PoliticalSubject:
+    queryset = (
+        subjects_for_user(user=user).select_related("kind", "state").prefetch_related("areas")
+    )
+    return subject_get_for_user(user=user, subject_id=subject_id, queryset=queryset)
+
+
+def subject_memberships_for_detail_page(*, user, subject: PoliticalSubject) -> dict:
+    """The collectives the subject belongs to, and its members, within the user's scope."""
+    scope = subjects_for_user(user=user).values("pk")
+    as_member = (
+        Membership.objects.filter(defender=subject, collective__in=scope)
+        .select_related("collective", "collective__kind")
+        .order_by("end_date", "-start_date")
+    )
+    as_collective = (
+        Membership.objects.filter(collective=subject, defender__in=scope)
+        .select_related("defender", "defender__kind")
+        .order_by("end_date", "-start_date")
+    )
+    return {"as_member": list(as_member), "as_collective": list(as_collective)}
+
+
+def subject_processes_for_detail_page(*, user, subject: PoliticalSubject) -> list[Process]:
+    """The subject's processes the user may open, newest first, with their lead."""
+    return list(
+        processes_for_user(user=user)
+        .filter(subject=subject)
+        .select_related("lead")
+        .order_by("-opened_on")
+    )
+
+
+def subject_collective_choices(*, user, defender: PoliticalSubject) -> QuerySet[PoliticalSubject]:
+    """Collectives in the user's scope a defender may join."""
+    from ..models import INDIVIDUAL_KIND_CODE
+
+    return (
+        subjects_for_user(user=user)
+        .exclude(kind__code=INDIVIDUAL_KIND_CODE)
+        .exclude(pk=defender.pk)
+        .filter(is_archived=False)
+        .select_related("kind")
+        .order_by("alias")
+    )
+
+
+def membership_get_for_user(*, user, membership_id) -> Membership:
+    from django.http import Http404
+
+    scope = subjects_for_user(user=user).values("pk")
+    try:
+        return (
+            Membership.objects.filter(Q(defender__in=scope) | Q(collective__in=scope))
+            .select_related("defender", "collective")
+            .get(pk=membership_id)
+        )
+    except (Membership.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def subject_file_for_pdf(*, subject: PoliticalSubject) -> list[Process]:
+    """Every process of the subject with its objectives, assessments and sessions.
+
+    The complete file, for the subject's own request: not paginated on purpose.
+    """
+    processes = list(
+        Process.objects.filter(subject=subject)
+        .select_related("lead")
+        .prefetch_related(
+            Prefetch("objectives", queryset=Objective.objects.order_by("field", "created_at")),
+            Prefetch(
+                "assessments",
+                queryset=FieldAssessment.objects.order_by("field", "-assessed_on"),
+            ),
+            Prefetch("sessions", queryset=Session.objects.order_by("started_at")),
+        )
+        .order_by("opened_on")
+    )
+    for process in processes:
+        latest = {}
+        for assessment in process.assessments.all():
+            latest.setdefault(assessment.field, assessment)
+        process.latest_assessments = list(latest.values())
+    return processes
