@@ -21,6 +21,24 @@ class AccompanimentConfig(AppConfig):
         )
         register(
             NavItem(
+                label=_("Strengthening review"),
+                url_name="accompaniment:dashboard",
+                roles=frozenset({Role.COORDINATION}),
+                icon="graph-up",
+                order=11,
+            )
+        )
+        register(
+            NavItem(
+                label=_("Attention lists"),
+                url_name="accompaniment:attention",
+                roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),
+                icon="exclamation-triangle",
+                order=12,
+            )
+        )
+        register(
+            NavItem(
                 label=_("Catalogues"),
                 url_name="accompaniment:catalogue-list",
                 roles=frozenset({Role.ADMINISTRATION}),

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,12 @@ CELERY_TIMEZONE = "America/Mexico_City"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work lives here, not in the database (django-celery-beat does not
 # support Django 6.1). Apps add their entries as they land.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "accompaniment-follow-up-reminders": {
+        "task": "accompaniment.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -83,6 +83,10 @@ MATRIX = {
     "accompaniment:objective-edit": ("team_objective_kwargs", team_record()),
     "accompaniment:assessment-create": ("team_process_kwargs", team_record()),
     "accompaniment:assessment-edit": ("team_assessment_kwargs", team_record()),
+    "accompaniment:dashboard": (None, only("coordinator")),
+    # Role first: another accompanier gets 403 here, not 404.
+    "accompaniment:dashboard-organisation": ("team_process_kwargs", only("coordinator")),
+    "accompaniment:attention": (None, only("coordinator", "accompanier")),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).

@@ -1,0 +1,268 @@
+"""Reads for the coordinators' review and the attention lists.
+
+Built for the large scale (20,000 processes, 60,000 assessments): the page's
+processes are fetched first (paginated), then one query brings the latest two
+assessments per (process, field) of those processes only, and one aggregate
+the objective counts. Nothing here loads a process's sessions: the session
+service keeps `Process.last_session_on` up to date.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
+
+from ..models import (
+    INDIVIDUAL_KIND_CODE,
+    FieldAssessment,
+    Objective,
+    ObjectiveStatus,
+    Process,
+    ProcessKind,
+    ProcessStatus,
+    PsychosocialField,
+)
+from .access import processes_for_user
+
+OPEN_OBJECTIVE_STATUSES = (ObjectiveStatus.AGREED, ObjectiveStatus.IN_PROGRESS)
+
+# --- Dashboard -----------------------------------------------------------------------
+
+
+def dashboard_processes(*, state=None, area=None, lead=None) -> QuerySet[Process]:
+    """Running strengthening processes of organisations (not individual defenders).
+
+    One row per process, with what the dashboard row shows joined in.
+    """
+    processes = (
+        Process.objects.filter(kind=ProcessKind.STRENGTHENING, is_archived=False)
+        .exclude(status=ProcessStatus.CLOSED)
+        .exclude(subject__kind__code=INDIVIDUAL_KIND_CODE)
+        .filter(subject__is_archived=False)
+        .select_related("subject", "subject__kind", "subject__state", "lead")
+        .order_by("subject__alias", "-opened_on", "pk")
+    )
+    if state is not None:
+        processes = processes.filter(subject__state=state)
+    if area is not None:
+        processes = processes.filter(subject__areas=area)
+    if lead is not None:
+        processes = processes.filter(lead=lead)
+    return processes
+
+
+@dataclass
+class FieldStatus:
+    """The latest assessment of one field and how it moved since the previous one."""
+
+    field: str
+    label: str
+    score: int | None = None
+    assessed_on: dt.date | None = None
+    previous_score: int | None = None
+
+    @property
+    def trend(self) -> str:
+        """ "up", "down", "same", or "" when there is nothing to compare."""
+        if self.score is None or self.previous_score is None:
+            return ""
+        if self.score > self.previous_score:
+            return "up"
+        if self.score < self.previous_score:
+            return "down"
+        return "same"
+
+
+@dataclass
+class DashboardRow:
+    process: Process
+    fields: list[FieldStatus]
+    objectives_met: int = 0
+    objectives_open: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def latest_two_assessments(*, process_ids) -> list[dict]:
+    """The latest two assessments of each (process, field), for these processes only.
+
+    One query: ROW_NUMBER() over (process, field) newest first, kept where <= 2.
+    """
+    ranked = (
+        FieldAssessment.objects.filter(process_id__in=process_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("process_id"), F("field")],
+                order_by=[F("assessed_on").desc(), F("created_at").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+        .values("process_id", "field", "score", "assessed_on", "rank")
+    )
+    return list(ranked)
+
+
+def objective_counts(*, process_ids) -> dict:
+    """{process_id: (met, open)} in one aggregate query."""
+    rows = (
+        Objective.objects.filter(process_id__in=process_ids)
+        .order_by()
+        .values("process_id")
+        .annotate(
+            met=Count("pk", filter=Q(status=ObjectiveStatus.MET)),
+            open=Count("pk", filter=Q(status__in=OPEN_OBJECTIVE_STATUSES)),
+        )
+    )
+    return {row["process_id"]: (row["met"], row["open"]) for row in rows}
+
+
+def dashboard_rows(*, processes) -> list[DashboardRow]:
+    """The dashboard rows of a page of processes: two queries, whatever the page size."""
+    processes = list(processes)
+    ids = [p.pk for p in processes]
+    if not ids:
+        return []
+    assessments: dict[tuple, dict[int, dict]] = {}
+    for row in latest_two_assessments(process_ids=ids):
+        assessments.setdefault((row["process_id"], row["field"]), {})[row["rank"]] = row
+    counts = objective_counts(process_ids=ids)
+
+    rows = []
+    for process in processes:
+        statuses = []
+        for code, label in PsychosocialField.choices:
+            ranks = assessments.get((process.pk, code), {})
+            latest, previous = ranks.get(1), ranks.get(2)
+            statuses.append(
+                FieldStatus(
+                    field=code,
+                    label=label,
+                    score=latest["score"] if latest else None,
+                    assessed_on=latest["assessed_on"] if latest else None,
+                    previous_score=previous["score"] if previous else None,
+                )
+            )
+        met, open_ = counts.get(process.pk, (0, 0))
+        rows.append(
+            DashboardRow(
+                process=process, fields=statuses, objectives_met=met, objectives_open=open_
+            )
+        )
+    return rows
+
+
+def organisation_chart_scores(*, process: Process, per_field: int = 24) -> list[tuple]:
+    """(field, assessed_on, score) of the latest `per_field` assessments of each field,
+    oldest first: enough for a readable chart, bounded whatever the history."""
+    ranked = (
+        FieldAssessment.objects.filter(process=process)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("field")],
+                order_by=[F("assessed_on").desc(), F("created_at").desc()],
+            )
+        )
+        .filter(rank__lte=per_field)
+        .values_list("field", "assessed_on", "score")
+    )
+    return sorted(ranked, key=lambda row: (row[1], row[0]))
+
+
+def organisation_process_for_chart(*, user, process_id) -> Process:
+    from .access import process_get_for_user
+
+    return process_get_for_user(
+        user=user,
+        process_id=process_id,
+        queryset=processes_for_user(user=user).select_related(
+            "subject", "subject__kind", "subject__state", "lead"
+        ),
+    )
+
+
+# --- Attention lists ----------------------------------------------------------------
+
+
+class DaysBefore(Func):
+    """`day - n days` where n is a column (portable: PostgreSQL and SQLite)."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '-' || ",
+            **extra_context,
+        )
+
+
+ATTENTION_NO_SESSION = "no-session"
+ATTENTION_OVERDUE = "overdue"
+ATTENTION_UNASSESSED = "unassessed"
+ATTENTION_LISTS = (ATTENTION_NO_SESSION, ATTENTION_OVERDUE, ATTENTION_UNASSESSED)
+
+
+def one_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _attention_conditions(*, today: dt.date) -> dict[str, Q]:
+    frequency_ago = DaysBefore(Value(today, output_field=models.DateField()), F("frequency_days"))
+    has_assessment = Exists(FieldAssessment.objects.filter(process=OuterRef("pk")))
+    return {
+        # Longer without a session than the agreed frequency (or never, once that long open).
+        ATTENTION_NO_SESSION: Q(last_session_on__lt=frequency_ago)
+        | Q(last_session_on__isnull=True, opened_on__lt=frequency_ago),
+        ATTENTION_OVERDUE: Q(next_follow_up__lt=today),
+        ATTENTION_UNASSESSED: Q(opened_on__lt=one_year_before(today)) & ~Q(has_assessment),
+    }
+
+
+_ATTENTION_ORDER = {
+    ATTENTION_NO_SESSION: ("last_session_on", "opened_on", "pk"),
+    ATTENTION_OVERDUE: ("next_follow_up", "pk"),
+    ATTENTION_UNASSESSED: ("opened_on", "pk"),
+}
+
+
+def _running_processes_for(*, user) -> QuerySet[Process]:
+    return (
+        processes_for_user(user=user).filter(is_archived=False).exclude(status=ProcessStatus.CLOSED)
+    )
+
+
+def attention_counts(*, user, today: dt.date) -> dict[str, int]:
+    """How many of the user's running processes are on each attention list: one query."""
+    conditions = _attention_conditions(today=today)
+    totals = _running_processes_for(user=user).aggregate(
+        **{
+            key.replace("-", "_"): Count("pk", filter=condition)
+            for key, condition in conditions.items()
+        }
+    )
+    return {key: totals[key.replace("-", "_")] or 0 for key in conditions}
+
+
+def attention_list(*, user, today: dt.date, which: str) -> QuerySet[Process]:
+    """The user's running processes on one attention list, most urgent first."""
+    condition = _attention_conditions(today=today)[which]
+    return (
+        _running_processes_for(user=user)
+        .filter(condition)
+        .select_related("subject", "subject__kind", "lead")
+        .order_by(*_ATTENTION_ORDER[which])
+    )

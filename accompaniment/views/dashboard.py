@@ -1,0 +1,164 @@
+"""The coordinators' review of organisational strengthening, and the attention lists."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aluna.accounts.roles import Role
+from aluna.audit.selectors import audit_views_of
+from aluna.audit.services import audit_record, audit_target_type
+from aluna.core.access import role_required
+
+from ..charts import score_line_chart, series_from_scores
+from ..models import AreaOfDefence, FederalEntity, PsychosocialField
+from ..selectors.dashboard import (
+    ATTENTION_LISTS,
+    ATTENTION_NO_SESSION,
+    ATTENTION_OVERDUE,
+    ATTENTION_UNASSESSED,
+    attention_counts,
+    attention_list,
+    dashboard_processes,
+    dashboard_rows,
+    organisation_chart_scores,
+    organisation_process_for_chart,
+)
+
+DASHBOARD_PAGE_SIZE = 20
+ATTENTION_PAGE_SIZE = 25
+
+
+class DashboardFilterForm(forms.Form):
+    """Filters of the dashboard; choices are active catalogue entries and accompaniment staff."""
+
+    state = forms.ModelChoiceField(
+        label=_("State"), queryset=FederalEntity.objects.none(), required=False
+    )
+    area = forms.ModelChoiceField(
+        label=_("Area of defence"), queryset=AreaOfDefence.objects.none(), required=False
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Lead staff"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["state"].queryset = FederalEntity.objects.filter(is_active=True)
+        self.fields["area"].queryset = AreaOfDefence.objects.filter(is_active=True)
+        self.fields["lead"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.ACCOMPANIMENT)
+            .order_by("full_name", "email")
+        )
+        for name in ("state", "area", "lead"):
+            self.fields[name].empty_label = gettext("All")
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+
+def _querystring_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@role_required(Role.COORDINATION)
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    processes = dashboard_processes(
+        state=filters.get("state"), area=filters.get("area"), lead=filters.get("lead")
+    )
+    page = Paginator(processes, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accompaniment/dashboard/dashboard.html",
+        {
+            "form": form,
+            "filtered": any(filters.values()),
+            "page_obj": page,
+            "rows": dashboard_rows(processes=page.object_list),
+            "fields": PsychosocialField.choices,
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+@role_required(Role.COORDINATION)
+def dashboard_organisation(request, process_id):
+    process = organisation_process_for_chart(user=request.user, process_id=process_id)
+    scores = organisation_chart_scores(process=process)
+    labels = dict(PsychosocialField.choices)
+    series = series_from_scores(labels=labels, scores=scores)
+    chart = score_line_chart(
+        series=series,
+        title=gettext("Scores of the four fields over time"),
+        description=gettext(
+            "Line chart of the 1 to 5 assessments of each field of %(alias)s, by date."
+        )
+        % {"alias": process.subject.alias},
+        chart_id="field-scores",
+    )
+    with transaction.atomic():
+        audit_record(
+            action="view",
+            request=request,
+            target_type=audit_target_type(process),
+            target_id=str(process.pk),
+            metadata={"page": "dashboard-organisation"},
+        )
+    return render(
+        request,
+        "accompaniment/dashboard/organisation.html",
+        {
+            "process": process,
+            "chart": chart,
+            "series": series,
+            "scores": scores,
+            "field_labels": labels,
+            "viewed_by": audit_views_of(
+                target_type=audit_target_type(process), target_id=process.pk
+            ),
+        },
+    )
+
+
+ATTENTION_TITLES = {
+    ATTENTION_NO_SESSION: _("No session for longer than agreed"),
+    ATTENTION_OVERDUE: _("Overdue follow-ups"),
+    ATTENTION_UNASSESSED: _("Open over a year, never assessed"),
+}
+
+
+@role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
+def attention(request):
+    """Coordinación sees every running process; acompañamiento only its teams'."""
+    today = timezone.localdate()
+    which = request.GET.get("list")
+    if which not in ATTENTION_LISTS:
+        which = ATTENTION_NO_SESSION
+    counts = attention_counts(user=request.user, today=today)
+    page = Paginator(
+        attention_list(user=request.user, today=today, which=which), ATTENTION_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    tabs = [
+        {"key": key, "title": ATTENTION_TITLES[key], "count": counts[key], "active": key == which}
+        for key in ATTENTION_LISTS
+    ]
+    return render(
+        request,
+        "accompaniment/dashboard/attention.html",
+        {
+            "tabs": tabs,
+            "which": which,
+            "title": ATTENTION_TITLES[which],
+            "page_obj": page,
+            "today": today,
+            "querystring": f"list={which}",
+        },
+    )
