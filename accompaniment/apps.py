@@ -9,6 +9,11 @@ class AccompanimentConfig(AppConfig):
     def ready(self):
         from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.seeding import register_seeder
+
+        from .seeding import seed_demo_data
+
+        register_seeder("accompaniment", seed_demo_data, order=10)
 
         register(
             NavItem(

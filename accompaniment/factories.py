@@ -92,3 +92,23 @@ class SessionFactory(factory.django.DjangoModelFactory):
     notes = factory.Faker("paragraph", locale="es_MX")
     agreements = factory.Faker("sentence", locale="es_MX")
     recorded_by = factory.SelfAttribute("process.lead")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Membership
+
+    defender = factory.SubFactory(PoliticalSubjectFactory)
+    collective = factory.SubFactory(CollectiveFactory)
+    role = "Integrante"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365))
+
+
+class ObjectiveChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ObjectiveChange
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    from_status = models.ObjectiveStatus.AGREED
+    to_status = models.ObjectiveStatus.IN_PROGRESS
+    changed_by = factory.SelfAttribute("objective.process.lead")

@@ -3,10 +3,16 @@
 `user` is a demo user key from aluna.core.seeding.DEMO_USERS ("coordinator",
 "accompanier1", ...) or an e-mail address. Give either `url_name` (one name
 or a tuple of candidates: the first that reverses is used, none skips the
-page) with optional `kwargs`, or a literal `url`.
+page) with optional `kwargs`, a literal `url`, or `url_for`: a callable that
+gets the bench user and returns the URL (or None to skip), for pages about one
+record, e.g. a process on that user's team.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,7 @@ class Page:
     url_name: str | tuple[str, ...] | None = None
     url: str | None = None
     kwargs: dict = field(default_factory=dict)
+    url_for: Callable | None = None
 
 
 PAGES: list[Page] = [
@@ -42,6 +49,120 @@ PAGES: list[Page] = [
     Page("audit log (administración)", "admin", "audit:list"),
     Page("catalogues (administración)", "admin", "accompaniment:catalogue-list"),
     Page("my security", "accompanier1", "accounts:my-security"),
+]
+
+
+# --- Pages about one record ------------------------------------------------------------
+# The records are picked from what the bench user may see, through the app's own
+# selectors: a "typical" one (about ten sessions) and the heaviest one (the seed gives
+# the demo accompaniers processes with 60-90 sessions).
+
+TYPICAL_SESSIONS = (8, 15)
+
+
+def reverse_first(names: str | tuple[str, ...], *, pk, kwarg_names: tuple[str, ...]) -> str | None:
+    """The first of `names` that reverses with one of `kwarg_names`=pk; None if none does."""
+    for name in (names,) if isinstance(names, str) else names:
+        for kwarg in kwarg_names:
+            try:
+                return reverse(name, kwargs={kwarg: pk})
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def bench_process(user, *, heaviest: bool = False):
+    """A process on the user's team: one with about ten sessions, or the one with most."""
+    from accompaniment.selectors.access import processes_for_user
+
+    processes = processes_for_user(user=user).annotate(session_count=Count("sessions"))
+    if heaviest:
+        return processes.order_by("-session_count", "pk").first()
+    low, high = TYPICAL_SESSIONS
+    typical = processes.filter(session_count__gte=low, session_count__lte=high)
+    return typical.order_by("pk").first() or processes.order_by("-session_count", "pk").first()
+
+
+def process_url(names, *, heaviest: bool = False):
+    def url_for(user):
+        process = bench_process(user, heaviest=heaviest)
+        if process is None:
+            return None
+        return reverse_first(names, pk=process.pk, kwarg_names=("process_id", "pk"))
+
+    return url_for
+
+
+def subject_url(names, *, heaviest: bool = False):
+    def url_for(user):
+        process = bench_process(user, heaviest=heaviest)
+        if process is None:
+            return None
+        return reverse_first(names, pk=process.subject_id, kwarg_names=("subject_id", "pk"))
+
+    return url_for
+
+
+def session_url(names):
+    def url_for(user):
+        process = bench_process(user)
+        session = process and process.sessions.order_by("-started_at").first()
+        if session is None:
+            return None
+        return reverse_first(names, pk=session.pk, kwarg_names=("session_id", "pk"))
+
+    return url_for
+
+
+PAGES += [
+    Page(
+        "subject detail",
+        "accompanier1",
+        url_for=subject_url("accompaniment:subject-detail"),
+    ),
+    Page(
+        "subject detail (heaviest)",
+        "accompanier1",
+        url_for=subject_url("accompaniment:subject-detail", heaviest=True),
+    ),
+    Page(
+        "process detail",
+        "accompanier1",
+        url_for=process_url("accompaniment:process-detail"),
+    ),
+    Page(
+        "process detail (heaviest)",
+        "accompanier1",
+        url_for=process_url("accompaniment:process-detail", heaviest=True),
+    ),
+    Page(
+        "process detail (coordinación)",
+        "coordinator",
+        url_for=process_url("accompaniment:process-detail", heaviest=True),
+    ),
+    Page(
+        "process timeline",
+        "accompanier1",
+        url_for=process_url("accompaniment:process-timeline"),
+    ),
+    Page(
+        "process timeline (heaviest)",
+        "accompanier1",
+        url_for=process_url("accompaniment:process-timeline", heaviest=True),
+    ),
+    Page(
+        "session detail",
+        "accompanier1",
+        url_for=session_url("accompaniment:session-detail"),
+    ),
+    Page(
+        "session create (form)",
+        "accompanier1",
+        url_for=process_url("accompaniment:session-create"),
+    ),
+    Page("accompaniment dashboard", "coordinator", "accompaniment:dashboard"),
+    Page("attention lists (coordinación)", "coordinator", "accompaniment:attention"),
+    Page("attention lists (acompañamiento)", "accompanier1", "accompaniment:attention"),
 ]
 
 

@@ -84,8 +84,17 @@ def is_seeded(*, scale: str) -> bool:
         extra = User.objects.filter(
             email__startswith="persona", email__endswith=seeding.DEMO_DOMAIN
         )
-        return extra.count() >= seeding.LARGE_EXTRA_USERS
-    return True
+        if extra.count() < seeding.LARGE_EXTRA_USERS:
+            return False
+    return accompaniment_is_seeded(scale=scale)
+
+
+def accompaniment_is_seeded(*, scale: str) -> bool:
+    from accompaniment.models import PoliticalSubject
+    from accompaniment.seeding import ALIAS_PREFIX, SIZES
+
+    demo = PoliticalSubject.objects.filter(alias__startswith=ALIAS_PREFIX)
+    return demo.count() >= SIZES[scale].subjects
 
 
 def prepare_database(*, scale: str, reseed: bool) -> None:
@@ -122,11 +131,21 @@ def client_for(user_ref: str, clients: dict):
     return clients[email], email
 
 
+def user_for(user_ref: str):
+    from aluna.accounts.models import User
+    from aluna.core import seeding
+
+    email = user_ref if "@" in user_ref else seeding.demo_user(user_ref).email
+    return User.objects.get(email=email)
+
+
 def resolve(page) -> str | None:
     from django.urls import NoReverseMatch, reverse
 
     if page.url:
         return page.url
+    if page.url_for is not None:
+        return page.url_for(user_for(page.user))
     names = (page.url_name,) if isinstance(page.url_name, str) else page.url_name
     for name in names:
         try:

@@ -89,7 +89,7 @@ def test_demo_user_names_are_invented_and_stable():
 
 
 @pytest.mark.django_db
-def test_operator_can_seed_large_scale_staff_idempotently():
+def test_operator_can_seed_large_scale_staff_idempotently(empty_registry):
     _seed("--scale", "large")
     after_first = _counts()
 
