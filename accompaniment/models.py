@@ -392,6 +392,11 @@ class Process(VersionedModel):
     def is_closed(self) -> bool:
         return self.status == ProcessStatus.CLOSED
 
+    @property
+    def is_read_only(self) -> bool:
+        """Closed and archived processes are kept as they are."""
+        return self.is_closed or self.is_archived
+
     def can_move_to(self, status: str) -> bool:
         return status in PROCESS_TRANSITIONS[ProcessStatus(self.status)]
 

@@ -32,6 +32,30 @@ def _isolated_cache(settings):
     settings.CACHES = caches
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server", "celery_worker"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _data_from_migrations(request):
+    """Roles and catalogues come from data migrations; a transactional test's
+    flush (browser, worker) empties them for the next one. Load them again
+    (both loaders are idempotent) before every transactional test."""
+    if not _is_transactional(request):
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        import_module("aluna.accounts.migrations.0002_roles").create_roles(apps, None)
+        import_module("accompaniment.migrations.0002_load_catalogues").load_catalogues(apps, None)
+
+
 def forget_used_totp_code(user, code: str) -> None:
     """allauth refuses a TOTP code twice within its period; a test that logs
     in twice in a row forgets the first use, as 30 seconds passing would."""

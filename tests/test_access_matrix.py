@@ -83,6 +83,9 @@ MATRIX = {
     "accompaniment:objective-edit": ("team_objective_kwargs", team_record()),
     "accompaniment:assessment-create": ("team_process_kwargs", team_record()),
     "accompaniment:assessment-edit": ("team_assessment_kwargs", team_record()),
+    "accompaniment:session-create": ("team_process_kwargs", team_record()),
+    "accompaniment:session-detail": ("team_session_kwargs", team_record()),
+    "accompaniment:session-edit": ("team_session_kwargs", team_record()),
     "accompaniment:dashboard": (None, only("coordinator")),
     # Role first: another accompanier gets 403 here, not 404.
     "accompaniment:dashboard-organisation": ("team_process_kwargs", only("coordinator")),
@@ -177,6 +180,13 @@ def team_membership_kwargs(team_subject):
 @pytest.fixture
 def team_process_kwargs(team_process):
     return {"process_id": team_process.pk}
+
+
+@pytest.fixture
+def team_session_kwargs(team_process):
+    from accompaniment.factories import SessionFactory
+
+    return {"session_id": SessionFactory(process=team_process).pk}
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.concurrency import VersionedFormMixin
+from aluna.core.forms import BootstrapWidgetsMixin
 
 from ..models import (
     INDIVIDUAL_KIND_CODE,
@@ -20,7 +21,7 @@ def _active_or_current(model, current_ids):
     return model.objects.filter(Q(is_active=True) | Q(pk__in=[i for i in current_ids if i]))
 
 
-class SubjectFilterForm(forms.Form):
+class SubjectFilterForm(BootstrapWidgetsMixin, forms.Form):
     ARCHIVED_CHOICES = [
         ("", _("Not archived")),
         ("yes", _("Archived")),
@@ -43,7 +44,7 @@ class SubjectFilterForm(forms.Form):
     name_search = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
-class SubjectNameSearchForm(forms.Form):
+class SubjectNameSearchForm(BootstrapWidgetsMixin, forms.Form):
     """Sent by POST only, so the name never travels in a URL."""
 
     name = forms.CharField(

@@ -22,9 +22,7 @@ def subjects_for_user(*, user) -> QuerySet[PoliticalSubject]:
     if user.has_role(Role.ACCOMPANIMENT):
         # An IN over the user's team rows: PostgreSQL hashes it once, where an
         # OR'ed EXISTS was re-evaluated per subject (380 ms -> 30 ms at 10k subjects).
-        on_team = Process.team.through.objects.filter(user_id=user.pk).values(
-            "process__subject_id"
-        )
+        on_team = Process.team.through.objects.filter(user_id=user.pk).values("process__subject_id")
         return PoliticalSubject.objects.filter(Q(pk__in=on_team) | Q(created_by=user))
     return PoliticalSubject.objects.none()
 

@@ -17,7 +17,7 @@ User = get_user_model()
 def process_is_read_only(process: Process) -> bool:
     """Closed and archived processes are kept as they are: no edit, objective,
     assessment or session changes."""
-    return process.is_closed or process.is_archived
+    return process.is_read_only
 
 
 def staff_for_team_choices() -> QuerySet:

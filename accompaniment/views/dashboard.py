@@ -13,6 +13,7 @@ from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.access import role_required
+from aluna.core.forms import BootstrapWidgetsMixin
 
 from ..charts import score_line_chart, series_from_scores
 from ..models import AreaOfDefence, FederalEntity, PsychosocialField
@@ -33,7 +34,7 @@ DASHBOARD_PAGE_SIZE = 20
 ATTENTION_PAGE_SIZE = 25
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(BootstrapWidgetsMixin, forms.Form):
     """Filters of the dashboard; choices are active catalogue entries and accompaniment staff."""
 
     state = forms.ModelChoiceField(
