@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from aluna.core import seeding
 
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             seed=seed,
             log=lambda name: verbosity > 1 and self.stdout.write(f"  seeded: {name}"),
         )
+        if connection.vendor == "postgresql":
+            # Fresh statistics after a bulk load: without them the planner
+            # guesses a few dozen rows where there are thousands.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self._print_users()
 
     def _print_users(self):
