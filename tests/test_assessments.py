@@ -13,6 +13,12 @@ from aluna.audit.models import AuditEvent
 TODAY = timezone.localdate
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _create(client, process, **data):
     payload = {
         "field": "psychoemotional",

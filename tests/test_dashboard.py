@@ -32,6 +32,12 @@ F = PsychosocialField
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _chart_url(process) -> str:
     return reverse("accompaniment:dashboard-organisation", kwargs={"process_id": process.pk})
 

@@ -22,6 +22,12 @@ ATTENTION = reverse("accompaniment:attention")
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _days_ago(days: int) -> dt.date:
     return TODAY - dt.timedelta(days=days)
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accompaniment.models import Process, Session
@@ -54,9 +54,9 @@ def test_accompanier_can_find_a_subject_and_record_a_session_on_a_phone(
 
     # Act: open its process, then the session form.
     expect(page).to_have_url(re.compile(str(team_process.subject_id)))
-    page.get_by_test_id("subject-processes").get_by_role(
-        "link", name=str(team_process.get_kind_display())
-    ).click()
+    with translation.override("en"):  # the browser asked for English
+        kind = str(team_process.get_kind_display())
+    page.get_by_test_id("subject-processes").get_by_role("link", name=kind).click()
     expect(page).to_have_url(re.compile(str(team_process.pk)))
     page.get_by_test_id("add-session").click()
 
