@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -169,7 +168,6 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

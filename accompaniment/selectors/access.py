@@ -1,4 +1,16 @@
-"""Records come only through these helpers: scoped to the user, 404 otherwise."""
+"""Who sees which case records. Records come only through these helpers.
+
+- coordinación sees all of accompaniment;
+- acompañamiento sees the subjects and processes whose team it is on (the
+  lead is always on the team) and the subjects it created;
+- administración, formación and incidencia see no case: the views admit only
+  coordinación and acompañamiento (`role_required`) and answer 403 otherwise;
+- a record outside the user's scope answers 404 (its existence is not
+  revealed), never 403.
+
+Scoping lives in querysets rather than per-object predicates so that lists,
+counts and detail pages apply the same rule in SQL.
+"""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404

@@ -1,6 +1,6 @@
 """Role checks for views. Deny by default: a view names the roles it admits.
 
-Record-level rules (team membership, ...) live in each app's `rules.py`;
+Record-level scope (team membership, ...) lives in each app's selectors;
 objects come through selectors that return 404 for "exists, but not yours".
 """
 
