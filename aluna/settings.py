@@ -165,6 +165,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Crisis response ------------------------------------------------------------------
+# Unacknowledged alerts for risk alto/crítico escalate after this many minutes.
+CRISIS_ESCALATION_MINUTES = env.int("CRISIS_ESCALATION_MINUTES", default=30)
+# Follow-up contacts after a crisis, in hours: +24 h, +72 h, +7 days.
+CRISIS_FOLLOW_UP_HOURS = env.list("CRISIS_FOLLOW_UP_HOURS", cast=int, default=[24, 72, 168])
+
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
