@@ -44,6 +44,24 @@ class AccompanimentConfig(AppConfig):
         )
         register(
             NavItem(
+                label=_("Aggressions"),
+                url_name="accompaniment:aggression-list",
+                roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),
+                icon="shield-exclamation",
+                order=13,
+            )
+        )
+        register(
+            NavItem(
+                label=_("On-call roster"),
+                url_name="accompaniment:roster",
+                roles=frozenset({Role.COORDINATION}),
+                icon="telephone",
+                order=14,
+            )
+        )
+        register(
+            NavItem(
                 label=_("Catalogues"),
                 url_name="accompaniment:catalogue-list",
                 roles=frozenset({Role.ADMINISTRATION}),

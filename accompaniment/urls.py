@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("accompaniment.urls_processes")),
     path("", include("accompaniment.urls_sessions")),
     path("", include("accompaniment.urls_dashboard")),
+    path("", include("accompaniment.urls_aggressions")),
 ]

@@ -163,7 +163,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "security-overdue-checkins": {
+        "task": "security.tasks.check_overdue_checkins",
+        "schedule": 60.0,
+    },
+    "security-purge-closed-checkins": {
+        "task": "security.tasks.purge_closed_checkins",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "security-measure-expiry-reminders": {
+        "task": "security.tasks.send_measure_expiry_reminders",
+        "schedule": crontab(hour=7, minute=5),
+    },
+    "security-plan-review-reminders": {
+        "task": "security.tasks.send_plan_review_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
+# Check-ins: grace before the alert chain starts, delay between contacts, and
+# how long a closed check-in is kept (data minimisation).
+CHECKIN_GRACE_MINUTES = env.int("CHECKIN_GRACE_MINUTES", default=30)
+CHECKIN_ALERT_STEP_MINUTES = env.int("CHECKIN_ALERT_STEP_MINUTES", default=15)
+CHECKIN_RETENTION_DAYS = env.int("CHECKIN_RETENTION_DAYS", default=30)
 
 # --- Crisis response ------------------------------------------------------------------
 # Unacknowledged alerts for risk alto/crítico escalate after this many minutes.

@@ -7,8 +7,11 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security and protection")
 
     def ready(self):
+        from accompaniment.timeline import register_timeline_source
         from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+
+        from .timeline import protection_measure_entries, risk_assessment_entries
 
         register(
             NavItem(
@@ -19,3 +22,5 @@ class SecurityConfig(AppConfig):
                 order=20,
             )
         )
+        register_timeline_source("security.risk_assessments", risk_assessment_entries)
+        register_timeline_source("security.protection_measures", protection_measure_entries)

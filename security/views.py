@@ -1,9 +1,420 @@
-from django.shortcuts import render
+"""Views of the security app: role check, record scope (404 for not-yours), one service."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accompaniment.selectors.access import process_get_for_user
 from aluna.accounts.roles import Role
+from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.access import role_required
+from aluna.core.concurrency import STALE_EDIT_MESSAGE, StaleEdit
+
+from . import selectors, services
+from .forms import (
+    CheckInForm,
+    FactorFormSet,
+    PlanMeasureForm,
+    ProtectionMeasureEditForm,
+    ProtectionMeasureForm,
+    ProtocolForm,
+    RiskAssessmentEditForm,
+    RiskAssessmentForm,
+    SecurityPlanEditForm,
+    SecurityPlanForm,
+    ThreatFormSet,
+)
+from .risk import RISK_BANDS
+
+case_workers = role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
+PAGE_SIZE = 25
 
 
-@role_required(Role.ACCOMPANIMENT, Role.COORDINATION)
+def _post_or_none(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _audit_view(request, obj):
+    audit_record(
+        action="view",
+        actor=request.user,
+        target_type=audit_target_type(obj),
+        target_id=str(obj.pk),
+        request=request,
+    )
+
+
+def _process(request, process_id):
+    return process_get_for_user(
+        user=request.user,
+        process_id=process_id,
+        queryset=selectors.processes_for_user(user=request.user).select_related("subject"),
+    )
+
+
+def _refuse_read_only(request, process):
+    messages.error(request, _("This process is closed or archived: its records are kept as is."))
+    return redirect("security:process", process_id=process.pk)
+
+
+# --- Overview ----------------------------------------------------------------------------------
+
+
+@case_workers
 def index(request):
-    return render(request, "security/index.html")
+    page = Paginator(selectors.checkins_open_for_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "security/index.html", {"page_obj": page})
+
+
+@case_workers
+def process_security(request, process_id):
+    process = _process(request, process_id)
+    _audit_view(request, process)
+    assessments = Paginator(
+        selectors.risk_assessments_for_process_page(process=process), 10
+    ).get_page(request.GET.get("page"))
+    context = {
+        "process": process,
+        "subject": process.subject,
+        "page_obj": assessments,
+        "measures": list(selectors.measures_for_process_page(process=process)[:50]),
+        "plans": list(selectors.plans_for_process_page(process=process)[:20]),
+        "bands": RISK_BANDS,
+    }
+    return render(request, "security/process.html", context)
+
+
+# --- Risk assessments --------------------------------------------------------------------------
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def assessment_create(request, process_id):
+    process = _process(request, process_id)
+    if process.is_read_only:
+        return _refuse_read_only(request, process)
+    data = _post_or_none(request)
+    form = RiskAssessmentForm(data, process=process)
+    threats = ThreatFormSet(data, prefix="threats")
+    vulnerabilities = FactorFormSet(data, prefix="vulnerabilities")
+    capacities = FactorFormSet(data, prefix="capacities")
+    formsets = (threats, vulnerabilities, capacities)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+
+        def rows(formset):
+            return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
+
+        assessment = services.risk_assessment_create(
+            process=process,
+            actor=request.user,
+            assessed_on=form.cleaned_data["assessed_on"],
+            summary=form.cleaned_data["summary"],
+            threats=rows(threats),
+            vulnerabilities=rows(vulnerabilities),
+            capacities=rows(capacities),
+            request=request,
+        )
+        messages.success(request, _("The risk assessment was recorded."))
+        return redirect("security:assessment-detail", assessment_id=assessment.pk)
+    context = {
+        "form": form,
+        "threats": threats,
+        "vulnerabilities": vulnerabilities,
+        "capacities": capacities,
+        "process": process,
+        "bands": RISK_BANDS,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "security/assessment_form.html", context, status=status)
+
+
+@case_workers
+def assessment_detail(request, assessment_id):
+    assessment = selectors.risk_assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id
+    )
+    _audit_view(request, assessment)
+    previous = selectors.risk_assessment_previous(assessment=assessment)
+    context = {
+        "assessment": assessment,
+        "process": assessment.process,
+        "previous": previous,
+        "changes": selectors.risk_assessment_changes(assessment=assessment, previous=previous),
+        "bands": RISK_BANDS,
+        **selectors.risk_assessment_detail_rows(assessment=assessment),
+    }
+    return render(request, "security/assessment_detail.html", context)
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, assessment_id):
+    assessment = selectors.risk_assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id
+    )
+    process = assessment.process
+    if process.is_read_only:
+        return _refuse_read_only(request, process)
+    initial = {
+        "assessed_on": assessment.assessed_on,
+        "summary": assessment.summary,
+        "version": assessment.version,
+    }
+    form = RiskAssessmentEditForm(_post_or_none(request), process=process, initial=initial)
+    stale_values = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_assessment_update(
+                assessment=assessment,
+                actor=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            form.add_error(None, STALE_EDIT_MESSAGE)
+            stale_values = [
+                (_("Assessed on"), current.assessed_on),
+                (_("Summary"), current.summary),
+            ]
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            messages.success(request, _("The risk assessment was saved."))
+            return redirect("security:assessment-detail", assessment_id=assessment.pk)
+    context = {"form": form, "process": process, "stale_values": stale_values}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "security/simple_form.html", context, status=status)
+
+
+# --- Protection measures -----------------------------------------------------------------------
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def measure_create(request, process_id):
+    process = _process(request, process_id)
+    if process.is_read_only:
+        return _refuse_read_only(request, process)
+    form = ProtectionMeasureForm(_post_or_none(request), process=process)
+    if request.method == "POST" and form.is_valid():
+        services.measure_create(
+            process=process, actor=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The protection measure was recorded."))
+        return redirect("security:process", process_id=process.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "security/simple_form.html", {"form": form, "process": process}, status=status
+    )
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, measure_id):
+    measure = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)
+    process = measure.process
+    if request.method == "GET":
+        _audit_view(request, measure)
+    initial = {name: getattr(measure, name) for name in services.MEASURE_FIELDS}
+    initial["version"] = measure.version
+    form = ProtectionMeasureEditForm(_post_or_none(request), process=process, initial=initial)
+    stale_values = None
+    if request.method == "POST" and process.is_read_only:
+        return _refuse_read_only(request, process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(
+                measure=measure,
+                actor=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            form.add_error(None, STALE_EDIT_MESSAGE)
+            stale_values = [
+                (_("Status"), current.get_status_display()),
+                (_("Implemented on"), current.implemented_on),
+                (_("Expires on"), current.expires_on),
+                (_("Notes"), current.notes),
+            ]
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            messages.success(request, _("The protection measure was saved."))
+            return redirect("security:process", process_id=process.pk)
+    context = {"form": form, "process": process, "stale_values": stale_values}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "security/simple_form.html", context, status=status)
+
+
+@case_workers
+def measures_not_implemented(request):
+    queryset = selectors.measures_granted_not_implemented_for_user(user=request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        action="search",
+        actor=request.user,
+        target_type="security.protectionmeasure",
+        request=request,
+        metadata={"results": page.paginator.count},
+    )
+    return render(request, "security/measures_not_implemented.html", {"page_obj": page})
+
+
+# --- Check-ins ---------------------------------------------------------------------------------
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def checkin_create(request):
+    form = CheckInForm(_post_or_none(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        checkin = services.checkin_create(
+            actor=request.user,
+            subject=data["subject"],
+            state=data["state"],
+            municipality=data["municipality"],
+            expected_at=data["expected_at"],
+            contacts=data["contacts"],
+            request=request,
+        )
+        messages.success(request, _("The trip was registered. Check in when you arrive."))
+        return redirect("security:checkin-detail", checkin_id=checkin.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "security/simple_form.html", {"form": form}, status=status)
+
+
+@case_workers
+def checkin_detail(request, checkin_id):
+    checkin = selectors.checkin_get_for_user(user=request.user, checkin_id=checkin_id)
+    _audit_view(request, checkin)
+    contacts = list(checkin.contacts.select_related("user"))
+    return render(
+        request,
+        "security/checkin_detail.html",
+        {
+            "checkin": checkin,
+            "contacts": contacts,
+            "reference": services.checkin_reference(checkin),
+        },
+    )
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def checkin_close(request, checkin_id):
+    checkin = selectors.checkin_get_for_user(user=request.user, checkin_id=checkin_id)
+    if request.method == "POST":
+        services.checkin_close(checkin=checkin, actor=request.user, request=request)
+        messages.success(request, _("Checked in: the trip is closed and no alert will be sent."))
+        return redirect("security:index")
+    return render(request, "security/checkin_close.html", {"checkin": checkin})
+
+
+# --- Plans -------------------------------------------------------------------------------------
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def plan_create(request, process_id):
+    process = _process(request, process_id)
+    if process.is_read_only:
+        return _refuse_read_only(request, process)
+    form = SecurityPlanForm(_post_or_none(request))
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(
+            process=process, actor=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The security plan was created."))
+        return redirect("security:plan-detail", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "security/simple_form.html", {"form": form, "process": process}, status=status
+    )
+
+
+@case_workers
+def plan_detail(request, plan_id):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    _audit_view(request, plan)
+    context = {
+        "plan": plan,
+        "process": plan.process,
+        "measures": list(plan.measures.all()[:100]),
+        "protocols": list(plan.protocols.all()[:100]),
+        "measure_form": PlanMeasureForm(prefix="measure"),
+        "protocol_form": ProtocolForm(prefix="protocol"),
+    }
+    return render(request, "security/plan_detail.html", context)
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, plan_id):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    process = plan.process
+    if process.is_read_only:
+        return _refuse_read_only(request, process)
+    initial = {"title": plan.title, "review_on": plan.review_on, "version": plan.version}
+    form = SecurityPlanEditForm(_post_or_none(request), initial=initial)
+    stale_values = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(
+                plan=plan,
+                actor=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            form.add_error(None, STALE_EDIT_MESSAGE)
+            stale_values = [(_("Title"), current.title), (_("Review on"), current.review_on)]
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            messages.success(request, _("The security plan was saved."))
+            return redirect("security:plan-detail", plan_id=plan.pk)
+    context = {"form": form, "process": process, "stale_values": stale_values}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "security/simple_form.html", context, status=status)
+
+
+def _plan_item_add(request, plan_id, form_class, prefix, service):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if plan.process.is_read_only:
+        return _refuse_read_only(request, plan.process)
+    form = form_class(_post_or_none(request), prefix=prefix)
+    if request.method == "POST" and form.is_valid():
+        service(plan=plan, actor=request.user, data=form.cleaned_data, request=request)
+        messages.success(request, _("The security plan was saved."))
+        return redirect("security:plan-detail", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "security/simple_form.html",
+        {"form": form, "process": plan.process},
+        status=status,
+    )
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def plan_measure_add(request, plan_id):
+    return _plan_item_add(request, plan_id, PlanMeasureForm, "measure", services.plan_measure_add)
+
+
+@case_workers
+@require_http_methods(["GET", "POST"])
+def plan_protocol_add(request, plan_id):
+    return _plan_item_add(request, plan_id, ProtocolForm, "protocol", services.plan_protocol_add)

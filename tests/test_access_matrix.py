@@ -90,6 +90,28 @@ MATRIX = {
     # Role first: another accompanier gets 403 here, not 404.
     "accompaniment:dashboard-organisation": ("team_process_kwargs", only("coordinator")),
     "accompaniment:attention": (None, only("coordinator", "accompanier")),
+    "accompaniment:aggression-list": (None, only("coordinator", "accompanier")),
+    "accompaniment:aggression-create": (None, only("coordinator", "accompanier")),
+    "accompaniment:aggression-detail": ("team_aggression_kwargs", team_record()),
+    "accompaniment:aggression-edit": ("team_aggression_kwargs", team_record()),
+    "accompaniment:aggression-stats": (None, only("coordinator")),
+    "accompaniment:roster": (None, only("coordinator")),
+    "accompaniment:roster-shift-delete": ("roster_shift_kwargs", only("coordinator")),
+    "security:measures-not-implemented": (None, only("coordinator", "accompanier")),
+    "security:checkin-create": (None, only("coordinator", "accompanier")),
+    "security:process": ("team_process_kwargs", team_record()),
+    "security:assessment-create": ("team_process_kwargs", team_record()),
+    "security:measure-create": ("team_process_kwargs", team_record()),
+    "security:plan-create": ("team_process_kwargs", team_record()),
+    "security:assessment-detail": ("risk_assessment_kwargs", team_record()),
+    "security:assessment-edit": ("risk_assessment_kwargs", team_record()),
+    "security:measure-edit": ("protection_measure_kwargs", team_record()),
+    "security:plan-detail": ("security_plan_kwargs", team_record()),
+    "security:plan-edit": ("security_plan_kwargs", team_record()),
+    "security:plan-measure-add": ("security_plan_kwargs", team_record()),
+    "security:plan-protocol-add": ("security_plan_kwargs", team_record()),
+    "security:checkin-detail": ("checkin_kwargs", team_record()),
+    "security:checkin-close": ("checkin_kwargs", team_record()),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -201,6 +223,93 @@ def team_assessment_kwargs(team_process):
     from accompaniment.factories import FieldAssessmentFactory
 
     return {"assessment_id": FieldAssessmentFactory(process=team_process).pk}
+
+
+@pytest.fixture
+def team_aggression_kwargs(team_subject, accompanier):
+    from django.utils import timezone
+
+    from accompaniment.models import Aggression, AggressionType
+
+    aggression = Aggression.objects.create(occurred_at=timezone.now(), recorded_by=accompanier)
+    aggression.types.set([AggressionType.objects.get(code="threat")])
+    aggression.subjects.set([team_subject])
+    return {"aggression_id": aggression.pk}
+
+
+@pytest.fixture
+def roster_shift_kwargs(coordinator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accompaniment.models import OnCallShift
+
+    today = timezone.localdate()
+    shift = OnCallShift.objects.create(
+        week_start=today - dt.timedelta(days=today.weekday()), user=coordinator, position=0
+    )
+    return {"shift_id": shift.pk}
+
+
+@pytest.fixture
+def risk_assessment_kwargs(team_process, accompanier):
+    import datetime as dt
+
+    from security.services import risk_assessment_create
+
+    assessment = risk_assessment_create(
+        process=team_process,
+        actor=accompanier,
+        assessed_on=dt.date.today(),
+        threats=[{"description": "x", "likelihood": 2, "impact": 2}],
+        vulnerabilities=[],
+        capacities=[],
+    )
+    return {"assessment_id": assessment.pk}
+
+
+@pytest.fixture
+def protection_measure_kwargs(team_process):
+    import datetime as dt
+
+    from security.models import ProtectionMeasure
+
+    measure = ProtectionMeasure.objects.create(
+        process=team_process, source="own", kind="phone", granted_on=dt.date(2030, 1, 1)
+    )
+    return {"measure_id": measure.pk}
+
+
+@pytest.fixture
+def security_plan_kwargs(team_process, accompanier):
+    import datetime as dt
+
+    from security.services import plan_create
+
+    plan = plan_create(
+        process=team_process,
+        actor=accompanier,
+        data={"title": "Plan", "review_on": dt.date.today() + dt.timedelta(days=9)},
+    )
+    return {"plan_id": plan.pk}
+
+
+@pytest.fixture
+def checkin_kwargs(accompanier, coordinator):
+    import datetime as dt
+
+    from accompaniment.models import FederalEntity
+    from security.services import checkin_create
+
+    checkin = checkin_create(
+        actor=accompanier,
+        state=FederalEntity.objects.get(code="07"),
+        municipality="Ocosingo",
+        expected_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2),
+        contacts=[coordinator],
+    )
+    return {"checkin_id": checkin.pk}
 
 
 @pytest.fixture

@@ -1,0 +1,192 @@
+"""Reads of the security app, scoped to the user through accompaniment's selectors."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accompaniment.models import RISK_ORDER, RiskLevel
+from accompaniment.selectors.access import processes_for_user
+from aluna.accounts.roles import Role
+
+from .models import (
+    CheckIn,
+    CheckInContact,
+    MeasureStatus,
+    ProtectionMeasure,
+    RiskAssessment,
+    SecurityPlan,
+)
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# --- Risk assessments --------------------------------------------------------------------------
+
+
+def risk_assessments_for_user(*, user) -> QuerySet[RiskAssessment]:
+    return RiskAssessment.objects.filter(process__in=processes_for_user(user=user))
+
+
+def risk_assessment_get_for_user(*, user, assessment_id) -> RiskAssessment:
+    """For the assessment page: the process and subject, threats with their source."""
+    queryset = risk_assessments_for_user(user=user).select_related(
+        "process__subject", "assessed_by"
+    )
+    return _get(queryset, assessment_id)
+
+
+def risk_assessment_detail_rows(*, assessment: RiskAssessment):
+    threats = list(assessment.threats.select_related("perpetrator"))
+    factors = list(assessment.factors.all())
+    return {
+        "threats": threats,
+        "vulnerabilities": [f for f in factors if f.kind == "vulnerability"],
+        "capacities": [f for f in factors if f.kind == "capacity"],
+    }
+
+
+def risk_assessment_previous(*, assessment: RiskAssessment) -> RiskAssessment | None:
+    """The assessment of the same process just before this one (by date, then creation)."""
+    return (
+        RiskAssessment.objects.filter(process_id=assessment.process_id)
+        .filter(
+            Q(assessed_on__lt=assessment.assessed_on)
+            | Q(assessed_on=assessment.assessed_on, created_at__lt=assessment.created_at)
+        )
+        .order_by("-assessed_on", "-created_at")
+        .defer("summary")
+        .first()
+    )
+
+
+def risk_assessment_changes(
+    *, assessment: RiskAssessment, previous: RiskAssessment | None
+) -> list[tuple[str, object, object]]:
+    """What changed since the previous assessment: (code, before, after) for each change."""
+    if previous is None:
+        return []
+    changes = []
+    for code in ("level", "score", "threat_count", "vulnerability_mean", "capacity_mean"):
+        before, after = getattr(previous, code), getattr(assessment, code)
+        if before != after:
+            changes.append((code, before, after))
+    return changes
+
+
+def risk_level_direction(*, before: str, after: str) -> str:
+    """ "up" when the risk rose, "down" when it fell."""
+    return "up" if RISK_ORDER[RiskLevel(after)] < RISK_ORDER[RiskLevel(before)] else "down"
+
+
+def risk_assessments_for_process_page(*, process) -> QuerySet[RiskAssessment]:
+    """The history list of a process: aggregates only, no encrypted text decrypted."""
+    return (
+        RiskAssessment.objects.filter(process=process)
+        .order_by("-assessed_on", "-created_at")
+        .only(
+            "id",
+            "process_id",
+            "assessed_on",
+            "created_at",
+            "score",
+            "level",
+            "threat_count",
+            "vulnerability_mean",
+            "capacity_mean",
+        )
+    )
+
+
+# --- Protection measures -----------------------------------------------------------------------
+
+
+def measures_for_user(*, user) -> QuerySet[ProtectionMeasure]:
+    return ProtectionMeasure.objects.filter(process__in=processes_for_user(user=user))
+
+
+def measure_get_for_user(*, user, measure_id) -> ProtectionMeasure:
+    return _get(measures_for_user(user=user).select_related("process__subject"), measure_id)
+
+
+def measures_for_process_page(*, process) -> QuerySet[ProtectionMeasure]:
+    return ProtectionMeasure.objects.filter(process=process).defer("notes")
+
+
+def measures_granted_not_implemented_for_user(*, user) -> QuerySet[ProtectionMeasure]:
+    """Measures granted but never implemented, oldest grant first: for advocacy."""
+    return (
+        measures_for_user(user=user)
+        .filter(status=MeasureStatus.NOT_IMPLEMENTED)
+        .select_related("process__subject")
+        .defer("notes", "process__status_reason", "process__closing_summary")
+        .order_by("granted_on", "pk")
+    )
+
+
+def measures_granted_not_implemented_counts(
+    *, since: dt.date | None = None, until: dt.date | None = None
+) -> dict:
+    """Numbers only (no name, no place), for advocacy reports across the organisation:
+    {"total": n, "by_source": {source: n}, "by_kind": {kind: n}}."""
+    queryset = ProtectionMeasure.objects.filter(status=MeasureStatus.NOT_IMPLEMENTED)
+    if since is not None:
+        queryset = queryset.filter(granted_on__gte=since)
+    if until is not None:
+        queryset = queryset.filter(granted_on__lte=until)
+    by_source = dict(
+        queryset.order_by().values_list("source").annotate(n=Count("id")).values_list("source", "n")
+    )
+    by_kind = dict(
+        queryset.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    return {"total": sum(by_source.values()), "by_source": by_source, "by_kind": by_kind}
+
+
+# --- Check-ins ---------------------------------------------------------------------------------
+
+
+def checkins_for_user(*, user) -> QuerySet[CheckIn]:
+    """Coordinación sees every check-in; others the ones they registered or must be alerted of."""
+    if user.has_role(Role.COORDINATION):
+        return CheckIn.objects.all()
+    if user.has_role(Role.ACCOMPANIMENT):
+        return CheckIn.objects.filter(
+            Q(created_by=user)
+            | Q(pk__in=CheckInContact.objects.filter(user=user).values("checkin_id"))
+        )
+    return CheckIn.objects.none()
+
+
+def checkin_get_for_user(*, user, checkin_id) -> CheckIn:
+    return _get(checkins_for_user(user=user).select_related("state", "created_by"), checkin_id)
+
+
+def checkins_open_for_list(*, user) -> QuerySet[CheckIn]:
+    return (
+        checkins_for_user(user=user)
+        .filter(closed_at__isnull=True)
+        .select_related("state", "created_by")
+        .defer("municipality")
+        .order_by("expected_at", "pk")
+    )
+
+
+# --- Plans -------------------------------------------------------------------------------------
+
+
+def plans_for_user(*, user) -> QuerySet[SecurityPlan]:
+    return SecurityPlan.objects.filter(process__in=processes_for_user(user=user))
+
+
+def plan_get_for_user(*, user, plan_id) -> SecurityPlan:
+    return _get(plans_for_user(user=user).select_related("process__subject"), plan_id)
+
+
+def plans_for_process_page(*, process) -> QuerySet[SecurityPlan]:
+    return SecurityPlan.objects.filter(process=process).order_by("review_on", "pk")

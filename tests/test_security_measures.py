@@ -1,0 +1,164 @@
+"""Protection measures: validation, the not-implemented list, expiry reminders."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accompaniment.factories import ProcessFactory
+from aluna.notifications.models import Notification
+from security.models import MeasureStatus, ProtectionMeasure
+from security.selectors import measures_granted_not_implemented_counts
+from security.services import measure_expiry_reminders_send
+from security.tasks import send_measure_expiry_reminders
+from tests.fixtures.celery_worker import wait_for
+
+TODAY = dt.date(2031, 3, 1)
+
+
+def _measure(process, **kw):
+    values = {
+        "source": "federal",
+        "kind": "panic_button",
+        "status": MeasureStatus.GRANTED,
+        "granted_on": dt.date(2030, 1, 1),
+    }
+    values.update(kw)
+    return ProtectionMeasure.objects.create(process=process, **values)
+
+
+def _form(**kw):
+    data = {
+        "source": "cidh",
+        "cidh_number": "mc-123-2024",
+        "kind": "escorts",
+        "status": "not_implemented",
+        "granted_on": "2024-05-01",
+        "implemented_on": "",
+        "review_on": "",
+        "expires_on": "2025-05-01",
+        "notes": "",
+    }
+    data.update(kw)
+    return data
+
+
+def test_accompanier_can_add_a_cidh_measure_granted_but_not_implemented(
+    login, accompanier, team_process
+):
+    url = reverse("security:measure-create", kwargs={"process_id": team_process.pk})
+
+    response = login(accompanier).post(url, _form())
+
+    measure = ProtectionMeasure.objects.get()
+    assert response.status_code == 302
+    assert (measure.cidh_number, measure.status) == ("MC-123-2024", "not_implemented")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"cidh_number": "123/2024"},
+        {"cidh_number": ""},
+        {"status": "implemented"},
+        {"implemented_on": "2024-06-01"},
+        {"expires_on": "2020-01-01"},
+        {"granted_on": "2999-01-01"},
+        {"kind": "tank"},
+        {"notes": "a\x00b"},
+    ],
+)
+def test_accompanier_cannot_save_an_invalid_measure(login, accompanier, team_process, overrides):
+    url = reverse("security:measure-create", kwargs={"process_id": team_process.pk})
+
+    response = login(accompanier).post(url, _form(**overrides))
+
+    assert response.status_code == 400
+    assert ProtectionMeasure.objects.count() == 0
+
+
+def test_non_member_cannot_edit_a_measure(login, other_accompanier, team_process):
+    measure = _measure(team_process)
+
+    response = login(other_accompanier).get(
+        reverse("security:measure-edit", kwargs={"measure_id": measure.pk})
+    )
+
+    assert response.status_code == 404
+
+
+def test_accompanier_sees_only_team_measures_granted_but_not_implemented(
+    login, accompanier, other_accompanier, team_process
+):
+    mine = _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED)
+    _measure(ProcessFactory(lead=other_accompanier), status=MeasureStatus.NOT_IMPLEMENTED)
+    _measure(team_process, status=MeasureStatus.IMPLEMENTED, implemented_on=dt.date(2030, 2, 1))
+
+    response = login(accompanier).get(reverse("security:measures-not-implemented"))
+
+    assert [m.pk for m in response.context["page_obj"]] == [mine.pk]
+
+
+def test_advocacy_counts_of_measures_not_implemented_are_numbers_only(team_process):
+    _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED)
+    _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED, source="state", kind="phone")
+    _measure(team_process)
+
+    counts = measures_granted_not_implemented_counts()
+
+    assert counts == {
+        "total": 2,
+        "by_source": {"federal": 1, "state": 1},
+        "by_kind": {"panic_button": 1, "phone": 1},
+    }
+
+
+def test_team_is_reminded_30_and_7_days_before_expiry_once(accompanier, team_process):
+    _measure(team_process, expires_on=TODAY + dt.timedelta(days=30))
+    _measure(team_process, expires_on=TODAY + dt.timedelta(days=7))
+    _measure(team_process, expires_on=TODAY + dt.timedelta(days=8))
+
+    first = measure_expiry_reminders_send(today=TODAY)
+    again = measure_expiry_reminders_send(today=TODAY)
+
+    assert (first, again) == (2, 0)
+    assert sorted(n.params["days"] for n in Notification.objects.filter(recipient=accompanier)) == [
+        7,
+        30,
+    ]
+
+
+@pytest.mark.worker
+def test_team_can_receive_a_nameless_expiry_email_from_the_worker(
+    celery_worker, worker_outbox, accompanier, team_process
+):
+    _measure(team_process, expires_on=TODAY + dt.timedelta(days=7))
+
+    result = send_measure_expiry_reminders.delay(TODAY.isoformat())
+
+    assert celery_worker.wait_for_task(result.id) == "succeeded"
+    (sent,) = wait_for(worker_outbox)
+    body = sent.get_payload(decode=True).decode()
+    assert sent["To"] == accompanier.email
+    assert "7" in body
+    assert "Semilla" not in body and "Semilla" not in sent["Subject"]
+
+
+def test_not_implemented_list_query_count_is_flat(login, coordinator, accompanier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(coordinator)
+    url = reverse("security:measures-not-implemented")
+    for _ in range(2):
+        _measure(ProcessFactory(lead=accompanier), status=MeasureStatus.NOT_IMPLEMENTED)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(10):
+        _measure(ProcessFactory(lead=accompanier), status=MeasureStatus.NOT_IMPLEMENTED)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 12
+    assert len(large) == len(small)
