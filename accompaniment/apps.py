@@ -44,6 +44,15 @@ class AccompanimentConfig(AppConfig):
         )
         register(
             NavItem(
+                label=_("Crisis board"),
+                url_name="accompaniment:crisis-board",
+                roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),
+                icon="exclamation-octagon",
+                order=9,
+            )
+        )
+        register(
+            NavItem(
                 label=_("Aggressions"),
                 url_name="accompaniment:aggression-list",
                 roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("accompaniment.urls_sessions")),
     path("", include("accompaniment.urls_dashboard")),
     path("", include("accompaniment.urls_aggressions")),
+    path("", include("accompaniment.urls_crisis")),
 ]

@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "crisis-escalate": {"task": "accompaniment.crisis.escalate", "schedule": 60.0},
+    "crisis-follow-up-reminders": {
+        "task": "accompaniment.crisis.remind_follow_ups",
+        "schedule": crontab(minute="*/5"),
+    },
     "security-overdue-checkins": {
         "task": "security.tasks.check_overdue_checkins",
         "schedule": 60.0,

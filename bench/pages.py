@@ -169,3 +169,13 @@ PAGES += [
 def register_page(page: Page) -> None:
     if all(p.name != page.name for p in PAGES):
         PAGES.append(page)
+
+
+# --- Crisis response: the board and the quick form (bench/run.py times GETs only;
+# the POST of the quick form was timed apart: see the crisis report).
+for _crisis_page in (
+    Page("crisis board (coordinación)", "coordinator", "accompaniment:crisis-board"),
+    Page("crisis board (acompañamiento)", "accompanier1", "accompaniment:crisis-board"),
+    Page("crisis quick form", "accompanier1", "accompaniment:crisis-create"),
+):
+    register_page(_crisis_page)

@@ -112,6 +112,19 @@ MATRIX = {
     "security:plan-protocol-add": ("security_plan_kwargs", team_record()),
     "security:checkin-detail": ("checkin_kwargs", team_record()),
     "security:checkin-close": ("checkin_kwargs", team_record()),
+    "accompaniment:crisis-board": (None, only("coordinator", "accompanier")),
+    "accompaniment:crisis-create": (None, only("coordinator", "accompanier")),
+    "accompaniment:crisis-detail": ("team_crisis_kwargs", team_record()),
+    "accompaniment:crisis-edit": ("team_crisis_kwargs", team_record()),
+    # POST-only; their refusals are tested in tests/test_crisis.py.
+    "accompaniment:crisis-acknowledge": (
+        "team_crisis_kwargs",
+        only("coordinator", "accompanier", ok=405),
+    ),
+    "accompaniment:crisis-follow-up-done": (
+        "team_follow_up_kwargs",
+        only("coordinator", "accompanier", ok=405),
+    ),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -310,6 +323,33 @@ def checkin_kwargs(accompanier, coordinator):
         contacts=[coordinator],
     )
     return {"checkin_id": checkin.pk}
+
+
+@pytest.fixture
+def team_crisis(accompanier, team_subject):
+    from django.utils import timezone
+
+    from accompaniment.services.crisis import crisis_record
+
+    return crisis_record(
+        actor=accompanier,
+        data={
+            "subject": team_subject,
+            "contacted_at": timezone.now(),
+            "channel": "phone",
+            "risk_level": "high",
+        },
+    )
+
+
+@pytest.fixture
+def team_crisis_kwargs(team_crisis):
+    return {"crisis_id": team_crisis.pk}
+
+
+@pytest.fixture
+def team_follow_up_kwargs(team_crisis):
+    return {"follow_up_id": team_crisis.follow_ups.first().pk}
 
 
 @pytest.fixture
