@@ -9,7 +9,13 @@ class AdvocacyConfig(AppConfig):
     def ready(self):
         from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.seeding import register_seeder
 
+        from .aggregates import register_default_sections
+        from .seeding import seed_advocacy
+
+        register_default_sections()
+        register_seeder("advocacy", seed_advocacy, order=50)
         register(
             NavItem(
                 label=_("Advocacy"),

@@ -1,9 +1,264 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aluna.accounts.decorators import reauth_required
 from aluna.accounts.roles import Role
 from aluna.core.access import role_required
 
+from . import selectors, services
+from .forms import DonorForm, GrantForm, OutputFilterForm, OutputForm, ReportForm
+from .models import ReportStatus
 
-@role_required(Role.ADVOCACY, Role.COORDINATION)
+PAGE_SIZE = 25
+advocacy_roles = role_required(Role.ADVOCACY, Role.COORDINATION)
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@advocacy_roles
 def index(request):
-    return render(request, "advocacy/index.html")
+    return render(
+        request,
+        "advocacy/index.html",
+        {"reports": selectors.reports_for_list_page(user=request.user)[:5]},
+    )
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+@advocacy_roles
+@require_GET
+def output_list(request):
+    form = OutputFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "kind": data["kind"],
+            "area": data["area"],
+            "state": data["state"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    qs = (
+        selectors.outputs_for_list_page(**filters)
+        if form.is_valid() or not form.is_bound
+        else selectors.outputs_for_list_page().none()
+    )
+    page = _page(request, qs)
+    querystring = urlencode(
+        [(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False
+    )
+    return render(
+        request,
+        "advocacy/outputs/output_list.html",
+        {"form": form, "page_obj": page, "querystring": querystring},
+    )
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def output_create(request):
+    form = OutputForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        output = services.output_create(actor=request.user, data=form.cleaned_data, request=request)
+        messages.success(request, _("The output was recorded."))
+        return redirect("advocacy:output-detail", output_id=output.pk)
+    return render(request, "advocacy/outputs/output_form.html", {"form": form})
+
+
+@advocacy_roles
+@require_GET
+def output_detail(request, output_id):
+    output = selectors.output_get(user=request.user, output_id=output_id)
+    return render(request, "advocacy/outputs/output_detail.html", {"output": output})
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def output_edit(request, output_id):
+    output = selectors.output_get(user=request.user, output_id=output_id)
+    form = OutputForm(request.POST or None, instance=output, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.output_update(
+            output=output, actor=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The output was saved."))
+        return redirect("advocacy:output-detail", output_id=output.pk)
+    return render(request, "advocacy/outputs/output_form.html", {"form": form, "output": output})
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def output_delete(request, output_id):
+    output = selectors.output_get(user=request.user, output_id=output_id)
+    if request.method == "POST":
+        services.output_delete(output=output, actor=request.user, request=request)
+        messages.success(request, _("The output was deleted."))
+        return redirect("advocacy:output-list")
+    return render(request, "advocacy/outputs/output_delete.html", {"output": output})
+
+
+# --- donors and grants ------------------------------------------------------------------------
+
+
+@advocacy_roles
+@require_GET
+def grant_list(request):
+    page = _page(request, selectors.grants_for_list_page(user=request.user))
+    return render(request, "advocacy/grants/grant_list.html", {"page_obj": page})
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def donor_create(request):
+    form = DonorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.donor_create(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("The donor was added."))
+        return redirect("advocacy:grant-list")
+    return render(request, "advocacy/grants/donor_form.html", {"form": form})
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def grant_create(request):
+    form = GrantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "due_dates"}
+        grant = services.grant_create(
+            actor=request.user,
+            data=data,
+            due_dates=form.cleaned_data["due_dates"],
+            request=request,
+        )
+        messages.success(request, _("The grant was added."))
+        return redirect("advocacy:grant-detail", grant_id=grant.pk)
+    return render(request, "advocacy/grants/grant_form.html", {"form": form})
+
+
+@advocacy_roles
+@require_GET
+def grant_detail(request, grant_id):
+    grant = selectors.grant_get(user=request.user, grant_id=grant_id)
+    return render(
+        request,
+        "advocacy/grants/grant_detail.html",
+        {"grant": grant, "due_dates": grant.due_dates.all()[:50]},
+    )
+
+
+# --- donor reports --------------------------------------------------------------------------
+
+
+@advocacy_roles
+@require_GET
+def report_list(request):
+    page = _page(request, selectors.reports_for_list_page(user=request.user))
+    return render(request, "advocacy/reports/report_list.html", {"page_obj": page})
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def report_create(request):
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_create(actor=request.user, data=form.cleaned_data, request=request)
+        messages.success(request, _("The report was saved as a draft."))
+        return redirect("advocacy:report-detail", report_id=report.pk)
+    return render(request, "advocacy/reports/report_form.html", {"form": form})
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def report_edit(request, report_id):
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    form = ReportForm(request.POST or None, instance=report, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.report_update(
+            report=report, actor=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The report was saved."))
+        return redirect("advocacy:report-detail", report_id=report.pk)
+    return render(request, "advocacy/reports/report_form.html", {"form": form, "report": report})
+
+
+@advocacy_roles
+@require_GET
+def report_detail(request, report_id):
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    return render(
+        request,
+        "advocacy/reports/report_detail.html",
+        {
+            "report": report,
+            "downloadable": services.report_is_downloadable(report),
+            "in_progress": report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING),
+            "download_days": services.DOWNLOAD_DAYS,
+        },
+    )
+
+
+@advocacy_roles
+@require_GET
+def report_status(request, report_id):
+    report = selectors.report_status_get(user=request.user, report_id=report_id)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "label": str(report.get_status_display()),
+            "progress": report.progress,
+            "done": report.status in (ReportStatus.DONE, ReportStatus.FAILED),
+        }
+    )
+
+
+@advocacy_roles
+@require_POST
+def report_generate(request, report_id):
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    if report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+        messages.info(request, _("This report is already being generated."))
+    else:
+        services.report_request_generation(report=report, actor=request.user, request=request)
+    return redirect("advocacy:report-detail", report_id=report.pk)
+
+
+def _downloadable_or_404(request, report_id):
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    if not services.report_is_downloadable(report):
+        raise Http404(_("This report is not available for download."))
+    return report
+
+
+@advocacy_roles
+@reauth_required
+@require_GET
+def report_download(request, report_id):
+    report = _downloadable_or_404(request, report_id)
+    pdf = services.report_download_pdf(report=report, actor=request.user, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="report-{report.pk.hex[:8]}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@advocacy_roles
+@reauth_required
+@require_GET
+def report_csv(request, report_id):
+    report = _downloadable_or_404(request, report_id)
+    text = services.report_download_csv(report=report, actor=request.user, request=request)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{report.pk.hex[:8]}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.crisis.remind_follow_ups",
         "schedule": crontab(minute="*/5"),
     },
+    "advocacy-report-due-reminders": {
+        "task": "advocacy.tasks.send_report_due_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     "security-overdue-checkins": {
         "task": "security.tasks.check_overdue_checkins",
         "schedule": 60.0,

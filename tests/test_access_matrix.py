@@ -125,6 +125,30 @@ MATRIX = {
         "team_follow_up_kwargs",
         only("coordinator", "accompanier", ok=405),
     ),
+    "advocacy:output-list": (None, only("coordinator", "advocate")),
+    "advocacy:output-create": (None, only("coordinator", "advocate")),
+    "advocacy:output-detail": ("advocacy_output_kwargs", only("coordinator", "advocate")),
+    "advocacy:output-edit": ("advocacy_output_kwargs", only("coordinator", "advocate")),
+    "advocacy:output-delete": ("advocacy_output_kwargs", only("coordinator", "advocate")),
+    "advocacy:grant-list": (None, only("coordinator", "advocate")),
+    "advocacy:donor-create": (None, only("coordinator", "advocate")),
+    "advocacy:grant-create": (None, only("coordinator", "advocate")),
+    "advocacy:grant-detail": ("advocacy_grant_kwargs", only("coordinator", "advocate")),
+    "advocacy:report-list": (None, only("coordinator", "advocate")),
+    "advocacy:report-create": (None, only("coordinator", "advocate")),
+    "advocacy:report-detail": ("advocacy_report_kwargs", only("coordinator", "advocate")),
+    "advocacy:report-edit": ("advocacy_report_kwargs", only("coordinator", "advocate")),
+    "advocacy:report-status": ("advocacy_report_kwargs", only("coordinator", "advocate")),
+    "advocacy:report-generate": (
+        "advocacy_report_kwargs",
+        only("coordinator", "advocate", ok=405),
+    ),
+    # Downloads ask for the second factor again first.
+    "advocacy:report-download": (
+        "advocacy_report_kwargs",
+        only("coordinator", "advocate", ok=REAUTH),
+    ),
+    "advocacy:report-csv": ("advocacy_report_kwargs", only("coordinator", "advocate", ok=REAUTH)),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -350,6 +374,45 @@ def team_crisis_kwargs(team_crisis):
 @pytest.fixture
 def team_follow_up_kwargs(team_crisis):
     return {"follow_up_id": team_crisis.follow_ups.first().pk}
+
+
+@pytest.fixture
+def advocacy_output_kwargs(db):
+    import datetime as dt
+
+    from advocacy.models import AdvocacyOutput, OutputKind
+
+    output = AdvocacyOutput.objects.create(
+        kind=OutputKind.VIDEO, title="Video", date=dt.date(2030, 1, 1)
+    )
+    return {"output_id": output.pk}
+
+
+@pytest.fixture
+def advocacy_grant_kwargs(db):
+    import datetime as dt
+
+    from advocacy.models import Donor, Grant
+
+    grant = Grant.objects.create(
+        donor=Donor.objects.create(name="Donante"),
+        project="Proyecto",
+        start=dt.date(2030, 1, 1),
+        end=dt.date(2030, 12, 31),
+    )
+    return {"grant_id": grant.pk}
+
+
+@pytest.fixture
+def advocacy_report_kwargs(db):
+    import datetime as dt
+
+    from advocacy.models import DonorReport
+
+    report = DonorReport.objects.create(
+        title="Informe", start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31)
+    )
+    return {"report_id": report.pk}
 
 
 @pytest.fixture

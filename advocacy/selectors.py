@@ -1,0 +1,73 @@
+"""Read side of advocacy. Incidencia and coordinación see every advocacy record:
+they hold no case data, only the team's outputs, grants and suppressed figures."""
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from .models import AdvocacyOutput, DonorReport, Grant
+
+
+def outputs_for_list_page(
+    *, query: str = "", kind: str = "", area=None, state=None, date_from=None, date_to=None
+):
+    qs = AdvocacyOutput.objects.all()
+    if query:
+        qs = qs.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(audiences__icontains=query)
+            | Q(outcome__icontains=query)
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if area is not None:
+        qs = qs.filter(areas=area)
+    if state is not None:
+        qs = qs.filter(states=state)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs.prefetch_related("areas", "states").order_by("-date", "title")
+
+
+def output_get(*, user, output_id) -> AdvocacyOutput:
+    return get_object_or_404(
+        AdvocacyOutput.objects.prefetch_related("areas", "states"), pk=output_id
+    )
+
+
+def grants_for_list_page(*, user):
+    return (
+        Grant.objects.select_related("donor")
+        .annotate(due_count=Count("due_dates"))
+        .order_by("-start", "project")
+    )
+
+
+def grant_get(*, user, grant_id) -> Grant:
+    return get_object_or_404(Grant.objects.select_related("donor"), pk=grant_id)
+
+
+def reports_for_list_page(*, user):
+    return (
+        DonorReport.objects.select_related("grant__donor")
+        .defer(
+            "pdf_encrypted",
+            "tables",
+            "narrative_context",
+            "narrative_results",
+            "narrative_challenges",
+        )
+        .order_by("-created_at")
+    )
+
+
+def report_get(*, user, report_id) -> DonorReport:
+    return get_object_or_404(DonorReport.objects.select_related("grant__donor"), pk=report_id)
+
+
+def report_status_get(*, user, report_id) -> DonorReport:
+    return get_object_or_404(
+        DonorReport.objects.only("id", "status", "progress", "generated_at"), pk=report_id
+    )

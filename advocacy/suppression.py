@@ -1,0 +1,139 @@
+"""Small-count suppression: what a donor report may show of a table of counts.
+
+The rules (also explained on the report page):
+
+1. Primary suppression. Every count from 1 to 4 is shown as "<5". Zero is shown
+   as 0 (nobody to identify) and counts of 5 or more are shown as they are.
+   A total from 1 to 4 is shown as "<5" too.
+2. Secondary suppression. A table shows a total only when its rows add up to it
+   (each person counted in exactly one row). Knowing the total and the shown
+   rows, a reader could work out a hidden cell: if a single cell is hidden, it
+   is the total minus the others; if two hidden cells are known to be one "<5"
+   (1..4) and one that is not (5 or more) and they add up to 6, both are exact.
+   So, while any hidden cell can be pinned to a single value, the smallest
+   non-zero cell still shown is hidden too (shown as "*"). If every non-zero
+   cell is hidden and one can still be pinned, the total is hidden as well.
+3. Tables whose rows overlap (a subject with several areas of defence, a session
+   working several fields) show no total, so rule 2 has nothing to protect.
+4. Tables counting the same population (subjects by kind, by gender, by state)
+   share one total. If any of them hides its total, all of them hide it: a total
+   shown in one table would otherwise undo the hiding in another.
+
+A reader's knowledge is modelled exactly: a "<5" cell lies in [1, 4], a "*" cell
+in [5, total], and the row cells add up to the total. For one linear equation
+over a box, the values a hidden cell can take are the interval
+[max(lo, R - sum of the others' highs), min(hi, R - sum of the others' lows)],
+where R is the total minus the shown cells. A cell is "recomputable" when that
+interval is a single value.
+"""
+
+from dataclasses import dataclass
+
+THRESHOLD = 5
+SMALL = "<5"
+SECONDARY = "*"
+
+
+def is_small(count: int) -> bool:
+    return 0 < count < THRESHOLD
+
+
+@dataclass(frozen=True)
+class Cell:
+    shown: int | None  # None when hidden
+    low: int
+    high: int
+
+
+def _bounds(display, total_high: int) -> tuple[int, int] | None:
+    """The interval a reader knows a displayed cell lies in; None if it is shown exactly."""
+    if display == SMALL:
+        return (1, THRESHOLD - 1)
+    if display == SECONDARY:
+        return (THRESHOLD, max(THRESHOLD, total_high))
+    return None
+
+
+def total_bounds(total_display) -> tuple[int, int] | None:
+    if total_display is None or total_display == SECONDARY:
+        return None  # no constraint at all
+    if total_display == SMALL:
+        return (1, THRESHOLD - 1)
+    return (int(total_display), int(total_display))
+
+
+def recomputable_cells(displays: list, total_display) -> list[int]:
+    """Indexes of hidden cells a reader can pin to one value from the shown figures.
+
+    `displays` are the shown row values (ints, "<5" or "*"), `total_display` the
+    shown total (int, "<5", "*" or None when the table has no total).
+    """
+    bounds = total_bounds(total_display)
+    if bounds is None:
+        return []
+    total_low, total_high = bounds
+    shown_sum = sum(d for d in displays if isinstance(d, int))
+    hidden = {i: _bounds(d, total_high) for i, d in enumerate(displays) if not isinstance(d, int)}
+    rest_low, rest_high = total_low - shown_sum, total_high - shown_sum
+    pinned = []
+    for i, (low, high) in hidden.items():
+        others_low = sum(b[0] for j, b in hidden.items() if j != i)
+        others_high = sum(b[1] for j, b in hidden.items() if j != i)
+        can_low = max(low, rest_low - others_high)
+        can_high = min(high, rest_high - others_low)
+        if can_low >= can_high:
+            pinned.append(i)
+    return pinned
+
+
+def suppress(counts: list[int], *, has_total: bool) -> tuple[list, object]:
+    """Apply the rules to one table: returns (row displays, total display or None)."""
+    if any(c < 0 for c in counts):
+        raise ValueError("Counts cannot be negative.")
+    displays: list = [SMALL if is_small(c) else c for c in counts]
+    if not has_total:
+        return displays, None
+    total = sum(counts)
+    total_display = SMALL if is_small(total) else total
+    while recomputable_cells(displays, total_display):
+        candidates = [i for i, d in enumerate(displays) if isinstance(d, int) and d > 0]
+        if not candidates:
+            total_display = SECONDARY
+            break
+        smallest = min(candidates, key=lambda i: (displays[i], i))
+        displays[smallest] = SECONDARY
+    return displays, total_display
+
+
+def suppress_table(table) -> dict:
+    """An aggregates.Table -> a JSON-safe dict of what may be shown.
+
+    {"label", "rows": [[category, shown]], "total": shown or None}
+    """
+    counts = [int(count) for _category, count in table.rows]
+    if table.protect:
+        displays, total = suppress(counts, has_total=table.has_total)
+    else:
+        displays, total = counts, (sum(counts) if table.has_total else None)
+    return {
+        "label": str(table.label),
+        "rows": [
+            [str(category), shown]
+            for (category, _c), shown in zip(table.rows, displays, strict=True)
+        ],
+        "total": total,
+    }
+
+
+def suppress_tables(tables: list) -> list[dict]:
+    """suppress_table for each table, then rule 4 across tables of one population."""
+    shown = [suppress_table(table) for table in tables]
+    hidden_populations = {
+        table.population
+        for table, result in zip(tables, shown, strict=True)
+        if table.population and result["total"] == SECONDARY
+    }
+    for table, result in zip(tables, shown, strict=True):
+        if table.population in hidden_populations and table.protect:
+            result["total"] = SECONDARY
+    return shown
