@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advocacy.tasks.send_report_due_reminders",
         "schedule": crontab(hour=7, minute=10),
     },
+    "training-follow-up-reminders": {
+        "task": "training.tasks.send_training_follow_up_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "security-overdue-checkins": {
         "task": "security.tasks.check_overdue_checkins",
         "schedule": 60.0,

@@ -149,6 +149,34 @@ MATRIX = {
         only("coordinator", "advocate", ok=REAUTH),
     ),
     "advocacy:report-csv": ("advocacy_report_kwargs", only("coordinator", "advocate", ok=REAUTH)),
+    "training:programme-list": (None, only("coordinator", "trainer")),
+    "training:programme-create": (None, only("coordinator", "trainer")),
+    "training:programme-detail": ("training_programme_kwargs", only("coordinator", "trainer")),
+    "training:questionnaire-edit": ("training_programme_kwargs", only("coordinator", "trainer")),
+    "training:cohort-create": ("training_programme_kwargs", only("coordinator", "trainer")),
+    "training:cohort-detail": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:participant-add": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:cohort-import": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:session-create": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:cohort-evaluation": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:response-create": ("training_response_kwargs", only("coordinator", "trainer")),
+    "training:cohort-follow-up": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:attendance": ("training_session_kwargs", only("coordinator", "trainer")),
+    "training:follow-up-create": ("training_enrolment_kwargs", only("coordinator", "trainer")),
+    "training:certificate-pdf": ("training_certificate_kwargs", only("coordinator", "trainer")),
+    "training:batch-progress": ("training_batch_kwargs", only("coordinator", "trainer")),
+    "training:enrolment-status": (
+        "training_enrolment_kwargs",
+        only("coordinator", "trainer", ok=405),
+    ),
+    "training:certificate-issue": (
+        "training_enrolment_kwargs",
+        only("coordinator", "trainer", ok=405),
+    ),
+    "training:certificates-bulk": (
+        "training_cohort_kwargs",
+        only("coordinator", "trainer", ok=405),
+    ),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
     # tested in tests/test_notifications.py).
@@ -161,6 +189,7 @@ PUBLIC = {
     "healthz",
     "set_language",
     "accounts:invitation-accept",
+    "training:certificate-verify",
     "account_login",
     "account_logout",
     "account_signup",
@@ -413,6 +442,77 @@ def advocacy_report_kwargs(db):
         title="Informe", start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31)
     )
     return {"report_id": report.pk}
+
+
+@pytest.fixture
+def training_programme_kwargs(db):
+    from training.factories import ProgrammeFactory
+
+    return {"programme_id": ProgrammeFactory().pk}
+
+
+@pytest.fixture
+def training_cohort(trainer):
+    from training.factories import CohortFactory
+
+    return CohortFactory(facilitators=[trainer])
+
+
+@pytest.fixture
+def training_cohort_kwargs(training_cohort):
+    return {"cohort_id": training_cohort.pk}
+
+
+@pytest.fixture
+def training_response_kwargs(training_cohort, trainer):
+    from training.services import questionnaire_save
+
+    questionnaire_save(
+        actor=trainer,
+        programme=training_cohort.programme,
+        kind="entry",
+        title="Entrada",
+        likert=["Uno"],
+        open_=[],
+    )
+    return {"cohort_id": training_cohort.pk, "kind": "entry"}
+
+
+@pytest.fixture
+def training_session_kwargs(training_cohort):
+    from training.factories import TrainingSessionFactory
+
+    return {"session_id": TrainingSessionFactory(cohort=training_cohort).pk}
+
+
+@pytest.fixture
+def training_enrolment(training_cohort):
+    from training.factories import EnrolmentFactory
+
+    return EnrolmentFactory(cohort=training_cohort)
+
+
+@pytest.fixture
+def training_enrolment_kwargs(training_enrolment):
+    return {"enrolment_id": training_enrolment.pk}
+
+
+@pytest.fixture
+def training_certificate_kwargs(training_enrolment):
+    from django.utils import timezone
+
+    from training.models import Certificate
+
+    Certificate.objects.create(enrolment=training_enrolment, issued_on=timezone.localdate())
+    return {"enrolment_id": training_enrolment.pk}
+
+
+@pytest.fixture
+def training_batch_kwargs(training_cohort):
+    from training.models import CertificateBatch
+
+    batch = CertificateBatch.objects.create(cohort=training_cohort, finished=True)
+    return {"batch_id": batch.pk}
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.seeding import register_seeder
+
+        from .seeding import seed_training
 
         register(
             NavItem(
@@ -19,3 +22,4 @@ class TrainingConfig(AppConfig):
                 order=30,
             )
         )
+        register_seeder("training", seed_training, order=40)

@@ -1,9 +1,549 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aluna.accounts.roles import Role
+from aluna.audit.models import AuditAction
+from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.access import role_required
+from aluna.pdf.render import render_pdf
+
+from . import selectors, services
+from .charts import change_chart, trend_chart
+from .forms import (
+    AttendanceMarkForm,
+    CohortForm,
+    CsvImportForm,
+    EnrolmentStatusForm,
+    FollowUpForm,
+    ParticipantForm,
+    ProgrammeForm,
+    QuestionnaireForm,
+    ResponseForm,
+    SessionForm,
+)
+from .models import (
+    Certificate,
+    CertificateBatch,
+    EnrolmentStatus,
+    QuestionKind,
+    QuestionnaireKind,
+)
+
+training_roles = role_required(Role.TRAINING, Role.COORDINATION)
 
 
-@role_required(Role.TRAINING, Role.COORDINATION)
+def _audit_view(request, obj):
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=request.user,
+        target_type=audit_target_type(obj),
+        target_id=str(obj.pk),
+        request=request,
+    )
+
+
+@training_roles
+@require_http_methods(["GET"])
 def index(request):
-    return render(request, "training/index.html")
+    """The trainer's home: my cohorts, their next session, pending follow-ups."""
+    page = Paginator(selectors.cohort_list_for_home(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "training/index.html",
+        {
+            "page_obj": page,
+            "pending": selectors.pending_follow_ups(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- Programmes ---------------------------------------------------------------------------
+
+
+@training_roles
+@require_http_methods(["GET"])
+def programme_list(request):
+    page = Paginator(selectors.programmes_for_user(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "training/programme_list.html", {"page_obj": page})
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = services.programme_create(
+            actor=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The programme was created."))
+        return redirect("training:programme-detail", programme_id=programme.pk)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("New programme")},
+        status=400 if form.errors else 200,
+    )
+
+
+@training_roles
+@require_http_methods(["GET"])
+def programme_detail(request, programme_id):
+    programme = selectors.programme_get(programme_id=programme_id)
+    cohorts = selectors.cohorts_for_user(user=request.user).filter(programme=programme)
+    questionnaires = programme.questionnaires.prefetch_related("questions").order_by("kind")
+    return render(
+        request,
+        "training/programme_detail.html",
+        {"programme": programme, "cohorts": cohorts[:50], "questionnaires": questionnaires},
+    )
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def questionnaire_edit(request, programme_id):
+    programme = selectors.programme_get(programme_id=programme_id)
+    form = QuestionnaireForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        answered = programme.questionnaires.filter(kind=kind, responses__isnull=False).exists()
+        if answered:
+            form.add_error(None, _("This questionnaire already has answers; it cannot change."))
+        else:
+            services.questionnaire_save(
+                actor=request.user,
+                programme=programme,
+                kind=kind,
+                title=form.cleaned_data["title"],
+                likert=form.cleaned_data["likert"],
+                open_=form.cleaned_data["open_questions"],
+                request=request,
+            )
+            messages.success(request, _("The questionnaire was saved."))
+            return redirect("training:programme-detail", programme_id=programme.pk)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("Questionnaire"), "subtitle": programme.name},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Cohorts ----------------------------------------------------------------------------------
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def cohort_create(request, programme_id):
+    programme = selectors.programme_get(programme_id=programme_id)
+    form = CohortForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cohort = services.cohort_create(
+            actor=request.user, programme=programme, data=data, request=request
+        )
+        messages.success(request, _("The cohort was created."))
+        if (
+            request.user.has_role(Role.COORDINATION)
+            or cohort.facilitators.filter(pk=request.user.pk).exists()
+        ):
+            return redirect("training:cohort-detail", cohort_id=cohort.pk)
+        return redirect("training:programme-detail", programme_id=programme.pk)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("New cohort"), "subtitle": programme.name},
+        status=400 if form.errors else 200,
+    )
+
+
+@training_roles
+@require_http_methods(["GET"])
+def cohort_detail(request, cohort_id):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    enrolments, held = selectors.enrolments_with_rates(cohort=cohort)
+    _audit_view(request, cohort)
+    return render(
+        request,
+        "training/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "enrolments": enrolments,
+            "held": held,
+            "sessions": selectors.sessions_with_rates(cohort=cohort),
+            "facilitators": list(cohort.facilitators.all()),
+            "status_choices": [(value, str(label)) for value, label in EnrolmentStatus.choices],
+        },
+    )
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def participant_add(request, cohort_id):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    form = ParticipantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_enrol(
+                actor=request.user, cohort=cohort, data=form.cleaned_data, request=request
+            )
+        except services.CohortFull as full:
+            form.add_error(None, str(full))
+        else:
+            messages.success(request, _("The participant was enrolled."))
+            return redirect("training:cohort-detail", cohort_id=cohort.pk)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("Enrol a participant"), "subtitle": cohort.name},
+        status=400 if form.errors else 200,
+    )
+
+
+@training_roles
+@require_POST
+def enrolment_status(request, enrolment_id):
+    enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
+    form = EnrolmentStatusForm(request.POST)
+    if form.is_valid():
+        services.enrolment_set_status(
+            actor=request.user,
+            enrolment=enrolment,
+            status=form.cleaned_data["status"],
+            drop_reason=form.cleaned_data["drop_reason"],
+            request=request,
+        )
+        messages.success(request, _("The enrolment was updated."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("training:cohort-detail", cohort_id=enrolment.cohort_id)
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def cohort_import(request, cohort_id):
+    """Upload a CSV: a line-by-line report; nothing is imported unless all lines are valid."""
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            report = services.participants_csv_validate(raw=form.cleaned_data["file"].read())
+            if report.ok:
+                try:
+                    count = services.participants_import(
+                        actor=request.user, cohort=cohort, report=report, request=request
+                    )
+                except services.CohortFull as full:
+                    report.errors.append(str(full))
+                else:
+                    messages.success(
+                        request, _("%(count)s participants were imported.") % {"count": count}
+                    )
+                    return redirect("training:cohort-detail", cohort_id=cohort.pk)
+    return render(
+        request,
+        "training/cohort_import.html",
+        {"cohort": cohort, "form": form, "report": report, "columns": services.CSV_COLUMNS},
+        status=status,
+    )
+
+
+# --- Sessions and attendance ---------------------------------------------------------------
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def session_create(request, cohort_id):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    form = SessionForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.session_create(
+            actor=request.user, cohort=cohort, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The session was added."))
+        return redirect("training:cohort-detail", cohort_id=cohort.pk)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("New session"), "subtitle": cohort.name},
+        status=400 if form.errors else 200,
+    )
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def attendance(request, session_id):
+    """The whole cohort on one page; each change is POSTed (htmx) and the row swapped.
+
+    Each row carries the version of the mark it shows: a change made on a stale
+    row is refused and the row comes back with the current mark and a message.
+    """
+    session = selectors.session_get_for_user(user=request.user, session_id=session_id)
+    if request.method == "POST":
+        form = AttendanceMarkForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(_("Invalid attendance mark."), status=400)
+        enrolment = (
+            session.cohort.enrolments.select_related("participant__subject")
+            .filter(pk=form.cleaned_data["enrolment"])
+            .first()
+        )
+        if enrolment is None:
+            raise Http404
+        conflict = None
+        try:
+            mark = services.attendance_mark(
+                actor=request.user,
+                session=session,
+                enrolment=enrolment,
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except services.StaleMark as stale:
+            mark = stale.current
+            conflict = True
+        row = selectors.attendance_row(
+            enrolment=enrolment, mark=mark, conflict=bool(conflict), saved=not conflict
+        )
+        return render(
+            request,
+            "training/includes/attendance_row.html",
+            {"row": row, "post_url": request.path},
+        )
+    rows = selectors.attendance_sheet(session=session)
+    _audit_view(request, session)
+    return render(
+        request,
+        "training/attendance.html",
+        {"session": session, "rows": rows, "post_url": request.path},
+    )
+
+
+# --- Evaluations ---------------------------------------------------------------------------
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def response_create(request, cohort_id, kind):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    if kind not in QuestionnaireKind.values:
+        raise Http404
+    questionnaire = selectors.questionnaire_for(programme=cohort.programme, kind=kind)
+    if questionnaire is None:
+        messages.warning(request, _("The programme has no questionnaire of this kind yet."))
+        return redirect("training:programme-detail", programme_id=cohort.programme_id)
+    enrolments = cohort.enrolments.select_related("participant__subject").exclude(
+        status=EnrolmentStatus.DROPPED
+    )
+    sessions = cohort.sessions.all() if kind == QuestionnaireKind.SATISFACTION else None
+    form = ResponseForm(
+        request.POST or None,
+        questionnaire=questionnaire,
+        enrolments=enrolments,
+        sessions=sessions,
+        initial={"enrolment": request.GET.get("enrolment")},
+    )
+    if request.method == "POST" and form.is_valid():
+        enrolment = get_object_or_404(enrolments, pk=form.cleaned_data["enrolment"])
+        session = (
+            get_object_or_404(cohort.sessions, pk=form.cleaned_data["session"])
+            if sessions is not None
+            else None
+        )
+        services.response_record(
+            actor=request.user,
+            questionnaire=questionnaire,
+            enrolment=enrolment,
+            session=session,
+            answers=form.answers(),
+            request=request,
+        )
+        messages.success(request, _("The answers were saved."))
+        return redirect("training:cohort-detail", cohort_id=cohort.pk)
+    return render(
+        request,
+        "training/response_form.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "questionnaire": questionnaire,
+            "likert": QuestionKind.LIKERT,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@training_roles
+@require_http_methods(["GET"])
+def cohort_evaluation(request, cohort_id):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    items, trend = selectors.evaluation_report(cohort=cohort)
+    return render(
+        request,
+        "training/cohort_evaluation.html",
+        {
+            "cohort": cohort,
+            "items": items,
+            "chart": change_chart(items),
+            "trend": trend_chart(trend),
+            "trend_rows": trend,
+        },
+    )
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+
+@training_roles
+@require_POST
+def certificate_issue(request, enrolment_id):
+    enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
+    certificate = services.certificate_issue(
+        actor=request.user, enrolment=enrolment, request=request
+    )
+    if certificate is None:
+        messages.error(
+            request,
+            _(
+                "Not eligible yet: the attendance must reach the threshold "
+                "and the exit evaluation be done."
+            ),
+        )
+    else:
+        messages.success(request, _("The certificate was issued."))
+    return redirect("training:cohort-detail", cohort_id=enrolment.cohort_id)
+
+
+@training_roles
+@require_http_methods(["GET"])
+def certificate_pdf(request, enrolment_id):
+    enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
+    certificate = get_object_or_404(Certificate, enrolment=enrolment)
+    pdf = render_pdf(
+        template_name="training/certificate_pdf.html",
+        context={
+            "certificate": certificate,
+            "enrolment": enrolment,
+            "cohort": enrolment.cohort,
+            "programme": enrolment.cohort.programme,
+            "verify_url": request.build_absolute_uri(reverse("training:certificate-verify")),
+        },
+        request=request,
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        target_type=audit_target_type(certificate),
+        target_id=str(certificate.pk),
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="constancia-{certificate.code}.pdf"'
+    return response
+
+
+@training_roles
+@require_POST
+def certificates_bulk(request, cohort_id):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    batch = services.certificate_batch_start(actor=request.user, cohort=cohort, request=request)
+    return redirect("training:batch-progress", batch_id=batch.pk)
+
+
+@training_roles
+@require_http_methods(["GET"])
+def batch_progress(request, batch_id):
+    batch = get_object_or_404(
+        CertificateBatch.objects.select_related("cohort").filter(
+            cohort__in=selectors.cohorts_for_user(user=request.user)
+        ),
+        pk=batch_id,
+    )
+    template = (
+        "training/includes/batch_progress.html"
+        if request.headers.get("HX-Request")
+        else "training/batch_progress.html"
+    )
+    return render(request, template, {"batch": batch})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def certificate_verify(request):
+    """Public: says only whether a code is valid, and for which programme and year."""
+    code = (request.GET.get("code") or "").strip().upper()[:32]
+    certificate = None
+    if code:
+        certificate = (
+            Certificate.objects.select_related("enrolment__cohort__programme")
+            .filter(code=code)
+            .first()
+        )
+    return render(
+        request,
+        "training/certificate_verify.html",
+        {"code": code, "certificate": certificate, "checked": bool(code)},
+    )
+
+
+# --- Follow-up --------------------------------------------------------------------------------
+
+
+@training_roles
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request, enrolment_id):
+    enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
+    form = FollowUpForm(request.POST or None, months=services.follow_up_months())
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_record(
+            actor=request.user, enrolment=enrolment, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("The follow-up was recorded."))
+        return redirect("training:cohort-follow-up", cohort_id=enrolment.cohort_id)
+    return render(
+        request,
+        "training/form.html",
+        {
+            "form": form,
+            "title": _("Follow-up after the course"),
+            "subtitle": enrolment.participant.display_name,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@training_roles
+@require_http_methods(["GET"])
+def cohort_follow_up(request, cohort_id):
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    graduates = (
+        cohort.enrolments.filter(status=EnrolmentStatus.GRADUATED)
+        .select_related("participant__subject")
+        .prefetch_related("follow_ups")
+    )
+    return render(
+        request,
+        "training/cohort_follow_up.html",
+        {
+            "cohort": cohort,
+            "report": selectors.follow_up_report(cohort=cohort),
+            "graduates": graduates[:200],
+        },
+    )

@@ -1,0 +1,108 @@
+"""CSV import: a report line by line, and nothing imported unless the whole file is valid."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from training.factories import CohortFactory
+from training.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "name,organisation,state,gender,age_range\n"
+    "María López,Red de Defensoras,07,woman,30_44\n"
+    "Juan Gómez,Colectivo del Río,Chiapas,man,18_29\n"
+)
+
+
+@pytest.fixture
+def cohort(trainer):
+    return CohortFactory(facilitators=[trainer], capacity=30)
+
+
+def upload(client, cohort, content: bytes, name="participantes.csv"):
+    return client.post(
+        reverse("training:cohort-import", kwargs={"cohort_id": cohort.pk}),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_trainer_can_import_a_valid_file(login, trainer, cohort):
+    response = upload(login(trainer), cohort, GOOD.encode())
+
+    assert response.status_code == 302
+    assert sorted(p.name for p in Participant.objects.all()) == ["Juan Gómez", "María López"]
+    assert cohort.enrolments.count() == 2
+
+
+def test_trainer_can_import_a_file_with_a_byte_order_mark_and_semicolons(login, trainer, cohort):
+    content = "\ufeffname;organisation\nAna Díaz;Colectiva\n".encode()
+
+    response = upload(login(trainer), cohort, content)
+
+    assert response.status_code == 302
+    assert Participant.objects.get().name == "Ana Díaz"
+
+
+def test_trainer_cannot_import_a_file_with_one_bad_line(login, trainer, cohort):
+    content = GOOD + "Pedro Ruiz,Org,Narnia,man,18_29\n,Org,,,\n"
+
+    response = upload(login(trainer), cohort, content.encode())
+
+    lines = response.context["report"].rows
+    assert response.status_code == 400
+    assert [(n, ok) for n, ok, _ in lines] == [(2, True), (3, True), (4, False), (5, False)]
+    assert lines[2][2] == ["Unknown state “Narnia”."]
+    assert lines[3][2] == ["The name is empty."]
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("lista.xlsx", GOOD.encode(), "Upload a .csv file."),
+        ("lista.csv", b"x" * (1024 * 1024 + 1), "The file is larger than 1 MB."),
+        ("lista.csv", b"", "The file is empty."),
+    ],
+)
+def test_trainer_cannot_upload_a_file_that_is_not_a_small_csv(
+    login, trainer, cohort, name, content, message
+):
+    response = upload(login(trainer), cohort, content, name=name)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [message]
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "name\nMaría\n".encode("latin-1"),
+            "The file is not UTF-8 text. Save it as “CSV UTF-8” and retry.",
+        ),
+        (b"nombre,edad\nMaria,30\n", "The first line must name the columns; “name” is missing."),
+        (b"name\n", "The file has no participants."),
+        (b"name\x00\nA\n", "The file contains NUL characters: it is not a CSV file."),
+    ],
+)
+def test_trainer_cannot_import_a_malformed_file(login, trainer, cohort, content, message):
+    response = upload(login(trainer), cohort, content)
+
+    assert response.status_code == 400
+    assert response.context["report"].errors[0] == message
+    assert Participant.objects.count() == 0
+
+
+def test_trainer_cannot_import_duplicates_or_more_than_capacity(login, trainer):
+    small = CohortFactory(facilitators=[trainer], capacity=1)
+    client = login(trainer)
+
+    duplicate = upload(client, small, b"name\nAna\nana\n")
+    too_many = upload(client, small, b"name\nAna\nBeto\n")
+
+    assert duplicate.context["report"].rows[1][2] == ["This name appears twice in the file."]
+    assert too_many.status_code == 400
+    assert Participant.objects.count() == 0

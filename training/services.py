@@ -1,0 +1,521 @@
+"""Writes of training. One user action = one transaction with its audit row."""
+
+import calendar
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accompaniment.models import AgeRange, FederalEntity, GenderIdentity
+from aluna.audit.models import AuditAction
+from aluna.audit.services import audit_record, audit_target_type
+
+from .models import (
+    Answer,
+    Attendance,
+    Certificate,
+    CertificateBatch,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    FollowUp,
+    FollowUpReminder,
+    Participant,
+    Programme,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Response,
+    TrainingSession,
+)
+
+
+def _audit(*, action, actor, obj, request=None, metadata=None):
+    audit_record(
+        action=action,
+        actor=actor,
+        target_type=audit_target_type(obj),
+        target_id=str(obj.pk),
+        request=request,
+        metadata=metadata,
+    )
+
+
+# --- Programmes and cohorts ---------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, actor, data: dict, request=None) -> Programme:
+    programme = Programme.objects.create(**data)
+    _audit(action=AuditAction.CREATE, actor=actor, obj=programme, request=request)
+    return programme
+
+
+@transaction.atomic
+def cohort_create(*, actor, programme: Programme, data: dict, request=None) -> Cohort:
+    data = dict(data)
+    facilitators = data.pop("facilitators")
+    cohort = Cohort.objects.create(programme=programme, **data)
+    cohort.facilitators.set(facilitators)
+    _audit(action=AuditAction.CREATE, actor=actor, obj=cohort, request=request)
+    return cohort
+
+
+# --- Participants and enrolment -----------------------------------------------------
+
+
+class CohortFull(Exception):
+    pass
+
+
+def _check_capacity(cohort: Cohort, adding: int) -> None:
+    taken = cohort.enrolments.exclude(status=EnrolmentStatus.DROPPED).count()
+    if taken + adding > cohort.capacity:
+        raise CohortFull(
+            _("The cohort has room for %(capacity)s participants; %(taken)s places are taken.")
+            % {"capacity": cohort.capacity, "taken": taken}
+        )
+
+
+@transaction.atomic
+def participant_enrol(*, actor, cohort: Cohort, data: dict, request=None) -> Enrolment:
+    """Create the participant (external, or linked to a subject) and enrol them."""
+    Cohort.objects.select_for_update().get(pk=cohort.pk)
+    _check_capacity(cohort, 1)
+    participant = Participant.objects.create(**data)
+    enrolment = Enrolment.objects.create(cohort=cohort, participant=participant)
+    _audit(action=AuditAction.CREATE, actor=actor, obj=enrolment, request=request)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_set_status(
+    *, actor, enrolment: Enrolment, status: str, drop_reason: str = "", request=None
+) -> Enrolment:
+    enrolment.status = status
+    enrolment.drop_reason = drop_reason if status == EnrolmentStatus.DROPPED else ""
+    enrolment.save(update_fields=["status", "drop_reason"])
+    _audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        obj=enrolment,
+        request=request,
+        metadata={"status": status},
+    )
+    return enrolment
+
+
+# --- CSV import -----------------------------------------------------------------------
+
+CSV_COLUMNS = ["name", "organisation", "state", "gender", "age_range"]
+CSV_MAX_ROWS = 500
+
+
+@dataclass
+class ImportReport:
+    rows: list = field(default_factory=list)  # (line number, ok, [messages])
+    errors: list = field(default_factory=list)  # file-level messages
+    valid: list = field(default_factory=list)  # cleaned dicts
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(ok for _, ok, _ in self.rows) and bool(self.valid)
+
+
+def participants_csv_validate(*, raw: bytes) -> ImportReport:
+    """Check every line; the report says what is wrong where. Writes nothing."""
+    report = ImportReport()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and retry."))
+        return report
+    if "\x00" in text:
+        report.errors.append(_("The file contains NUL characters: it is not a CSV file."))
+        return report
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        report.errors.append(_("The file is empty."))
+        return report
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in ("name",) if c not in header]
+    unknown = [h for h in header if h and h not in CSV_COLUMNS]
+    if missing:
+        report.errors.append(_("The first line must name the columns; “name” is missing."))
+    if unknown:
+        report.errors.append(
+            _("Unknown columns: %(columns)s. Allowed: %(allowed)s.")
+            % {"columns": ", ".join(unknown)[:200], "allowed": ", ".join(CSV_COLUMNS)}
+        )
+    if report.errors:
+        return report
+    states = {s.code: s for s in FederalEntity.objects.all()}
+    states_by_label = {s.label_es.lower(): s for s in states.values()}
+    states_by_label.update({s.label_en.lower(): s for s in states.values()})
+    genders = {v for v, _ in GenderIdentity.choices}
+    ages = {v for v, _ in AgeRange.choices}
+    seen = set()
+    try:
+        lines = list(reader)
+    except csv.Error as error:
+        report.errors.append(_("The file could not be read as CSV: %(error)s") % {"error": error})
+        return report
+    if len(lines) > CSV_MAX_ROWS:
+        report.errors.append(
+            _("The file has %(n)s lines; at most %(max)s can be imported at once.")
+            % {"n": len(lines), "max": CSV_MAX_ROWS}
+        )
+        return report
+    for number, values in enumerate(lines, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        problems = []
+        if len(values) != len(header):
+            problems.append(
+                _("Expected %(expected)s values, found %(found)s.")
+                % {"expected": len(header), "found": len(values)}
+            )
+            report.rows.append((number, False, problems))
+            continue
+        row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        name = row.get("name", "")
+        if not name:
+            problems.append(_("The name is empty."))
+        elif len(name) > 200:
+            problems.append(_("The name is longer than 200 characters."))
+        elif name.lower() in seen:
+            problems.append(_("This name appears twice in the file."))
+        seen.add(name.lower())
+        if len(row.get("organisation", "")) > 200:
+            problems.append(_("The organisation is longer than 200 characters."))
+        state = None
+        if row.get("state"):
+            key = row["state"].lower()
+            state = states.get(row["state"].zfill(2)) or states_by_label.get(key)
+            if state is None:
+                problems.append(_("Unknown state “%(value)s”.") % {"value": row["state"][:60]})
+        if row.get("gender") and row["gender"] not in genders:
+            problems.append(
+                _("Unknown gender “%(value)s”; use one of %(allowed)s.")
+                % {"value": row["gender"][:40], "allowed": ", ".join(sorted(genders))}
+            )
+        if row.get("age_range") and row["age_range"] not in ages:
+            problems.append(
+                _("Unknown age range “%(value)s”; use one of %(allowed)s.")
+                % {"value": row["age_range"][:40], "allowed": ", ".join(sorted(ages))}
+            )
+        report.rows.append((number, not problems, problems))
+        if not problems:
+            report.valid.append(
+                {
+                    "name": name,
+                    "organisation": row.get("organisation", ""),
+                    "state": state,
+                    "gender": row.get("gender", ""),
+                    "age_range": row.get("age_range", ""),
+                }
+            )
+    if not report.rows:
+        report.errors.append(_("The file has no participants."))
+    return report
+
+
+@transaction.atomic
+def participants_import(*, actor, cohort: Cohort, report: ImportReport, request=None) -> int:
+    """All or nothing: called only with a fully valid report, in one transaction."""
+    if not report.ok:
+        raise ValueError("Only a fully valid file is imported.")
+    Cohort.objects.select_for_update().get(pk=cohort.pk)
+    _check_capacity(cohort, len(report.valid))
+    for data in report.valid:
+        participant = Participant.objects.create(**data)
+        Enrolment.objects.create(cohort=cohort, participant=participant)
+    _audit(
+        action="training.import",
+        actor=actor,
+        obj=cohort,
+        request=request,
+        metadata={"rows": len(report.valid)},
+    )
+    return len(report.valid)
+
+
+# --- Sessions and attendance ----------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(*, actor, cohort: Cohort, data: dict, request=None) -> TrainingSession:
+    session = TrainingSession.objects.create(cohort=cohort, **data)
+    _audit(action=AuditAction.CREATE, actor=actor, obj=session, request=request)
+    return session
+
+
+class StaleMark(Exception):
+    def __init__(self, current: Attendance):
+        super().__init__("stale attendance mark")
+        self.current = current
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    actor,
+    session: TrainingSession,
+    enrolment: Enrolment,
+    status: str,
+    expected_version: int,
+    request=None,
+) -> Attendance:
+    """Set one participant's mark. `expected_version` is the version the page showed
+    (0 = no mark yet); if someone else changed it since, StaleMark carries theirs."""
+    mark = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(session=session, enrolment=enrolment)
+        .first()
+    )
+    if mark is None:
+        if expected_version != 0:
+            raise StaleMark(None)
+        # Two first marks at once: the unique constraint lets only one insert win.
+        try:
+            with transaction.atomic():
+                mark = Attendance.objects.create(
+                    session=session, enrolment=enrolment, status=status, updated_by=actor
+                )
+        except IntegrityError:
+            current = Attendance.objects.select_related("updated_by").get(
+                session=session, enrolment=enrolment
+            )
+            raise StaleMark(current) from None
+    elif mark.version != expected_version:
+        raise StaleMark(mark)
+    elif mark.status != status:
+        mark.status = status
+        mark.version += 1
+        mark.updated_by = actor
+        mark.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    _audit(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        obj=mark,
+        request=request,
+        metadata={"status": status, "session": str(session.pk)},
+    )
+    return mark
+
+
+# --- Evaluations ---------------------------------------------------------------------------
+
+
+def _slug(text: str, n: int) -> str:
+    from django.utils.text import slugify
+
+    return (slugify(text)[:70] or "item") + ("" if n == 0 else f"-{n}")
+
+
+@transaction.atomic
+def questionnaire_save(
+    *, actor, programme: Programme, kind: str, title: str, likert: list, open_: list, request=None
+) -> Questionnaire:
+    """Create or replace the programme's questionnaire of this kind (only while unanswered)."""
+    questionnaire, _created = Questionnaire.objects.update_or_create(
+        programme=programme, kind=kind, defaults={"title": title}
+    )
+    questionnaire.questions.all().delete()
+    keys = set()
+    position = 0
+    for kind_, texts in ((QuestionKind.LIKERT, likert), (QuestionKind.OPEN, open_)):
+        for text in texts:
+            n, key = 0, _slug(text, 0)
+            while key in keys:
+                n += 1
+                key = _slug(text, n)
+            keys.add(key)
+            Question.objects.create(
+                questionnaire=questionnaire, position=position, kind=kind_, text=text, key=key
+            )
+            position += 1
+    _audit(action=AuditAction.UPDATE, actor=actor, obj=questionnaire, request=request)
+    return questionnaire
+
+
+@transaction.atomic
+def response_record(
+    *, actor, questionnaire, enrolment, session=None, answers: dict, request=None
+) -> Response:
+    """answers: {question: score or text}. A second response replaces the first."""
+    Response.objects.filter(
+        questionnaire=questionnaire, enrolment=enrolment, session=session
+    ).delete()
+    response = Response.objects.create(
+        questionnaire=questionnaire, enrolment=enrolment, session=session
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=q,
+                score=value if q.kind == QuestionKind.LIKERT else None,
+                text=None if q.kind == QuestionKind.LIKERT else value,
+            )
+            for q, value in answers.items()
+            if value not in (None, "")
+        ]
+    )
+    _audit(action=AuditAction.CREATE, actor=actor, obj=response, request=request)
+    return response
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+
+def certificate_eligible(*, enrolment) -> bool:
+    from .models import ATTENDED, QuestionnaireKind
+
+    if enrolment.status == EnrolmentStatus.DROPPED:
+        return False
+    today = timezone.localdate()
+    held = enrolment.cohort.sessions.filter(date__lte=today).count()
+    if not held:
+        return False
+    attended = enrolment.attendances.filter(status__in=ATTENDED, session__date__lte=today).count()
+    if 100 * attended < enrolment.cohort.programme.attendance_threshold * held:
+        return False
+    return enrolment.responses.filter(questionnaire__kind=QuestionnaireKind.EXIT).exists()
+
+
+@transaction.atomic
+def certificate_issue(*, actor, enrolment, request=None) -> Certificate | None:
+    """Issue (once) the certificate of an eligible participant; None if not eligible."""
+    existing = Certificate.objects.filter(enrolment=enrolment).first()
+    if existing:
+        return existing
+    if not certificate_eligible(enrolment=enrolment):
+        return None
+    certificate = Certificate.objects.create(
+        enrolment=enrolment, issued_on=timezone.localdate(), issued_by=actor
+    )
+    if enrolment.status != EnrolmentStatus.GRADUATED:
+        enrolment.status = EnrolmentStatus.GRADUATED
+        enrolment.save(update_fields=["status"])
+    _audit(action=AuditAction.CREATE, actor=actor, obj=certificate, request=request)
+    return certificate
+
+
+def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
+    """Queue the bulk issue of a cohort's certificates (Celery, after commit)."""
+    from .tasks import issue_cohort_certificates
+
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(
+            cohort=cohort,
+            total=cohort.enrolments.exclude(status=EnrolmentStatus.DROPPED).count(),
+            requested_by=actor,
+        )
+        _audit(action="training.certificates", actor=actor, obj=cohort, request=request)
+        transaction.on_commit(lambda: issue_cohort_certificates.delay(str(batch.pk)))
+    return batch
+
+
+def certificate_batch_run(*, batch_id) -> CertificateBatch:
+    batch = CertificateBatch.objects.select_related("cohort", "requested_by").get(pk=batch_id)
+    enrolments = (
+        batch.cohort.enrolments.exclude(status=EnrolmentStatus.DROPPED)
+        .select_related("cohort__programme")
+        .order_by("created_at")
+    )
+    for enrolment in enrolments:
+        certificate = certificate_issue(actor=batch.requested_by, enrolment=enrolment)
+        batch.done += 1
+        batch.issued += 1 if certificate else 0
+        batch.save(update_fields=["done", "issued"])
+    batch.done = batch.total
+    batch.finished = True
+    batch.save(update_fields=["done", "finished"])
+    return batch
+
+
+# --- Follow-up after the course ----------------------------------------------------------
+
+
+def follow_up_months() -> list[int]:
+    return list(getattr(settings, "TRAINING_FOLLOW_UP_MONTHS", [1, 3, 6]))
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def follow_up_record(*, actor, enrolment, data: dict, request=None) -> FollowUp:
+    follow_up, _created = FollowUp.objects.update_or_create(
+        enrolment=enrolment,
+        months_after=data["months_after"],
+        defaults={**data, "recorded_by": actor},
+    )
+    _audit(action=AuditAction.CREATE, actor=actor, obj=follow_up, request=request)
+    return follow_up
+
+
+def follow_up_reminders_send(*, today: dt.date) -> int:
+    """Remind each cohort's facilitators when a +N-month milestone has come.
+
+    Sends one notification per cohort and milestone (FollowUpReminder makes it
+    idempotent); no names in the message, only counts.
+    """
+    from django.urls import reverse
+
+    from aluna.notifications.services import notification_send
+
+    sent = 0
+    months_list = follow_up_months()
+    earliest = months_after(today, -max(months_list) - 1) if months_list else today
+    cohorts = Cohort.objects.filter(ends_on__lt=today, ends_on__gte=earliest).prefetch_related(
+        "facilitators"
+    )
+    for cohort in cohorts:
+        due = [m for m in months_list if months_after(cohort.ends_on, m) <= today]
+        if not due:
+            continue
+        # A late run (or a cohort entered late) reminds only of the latest milestone.
+        with transaction.atomic():
+            created = {
+                months: FollowUpReminder.objects.get_or_create(
+                    cohort=cohort, months_after=months, defaults={"sent_on": today}
+                )[1]
+                for months in due
+            }
+            months = max(due)
+            if not created[months]:
+                continue
+            graduates = cohort.enrolments.filter(status=EnrolmentStatus.GRADUATED).count()
+            recipients = [u for u in cohort.facilitators.all() if u.is_active]
+            if recipients and graduates:
+                notification_send(
+                    recipients=recipients,
+                    kind="training_follow_up",
+                    message=gettext_noop(
+                        "%(months)s months since a cohort ended: contact its %(graduates)s "
+                        "graduates and record the follow-up."
+                    ),
+                    url=reverse("training:cohort-follow-up", kwargs={"cohort_id": cohort.pk}),
+                    params={"months": months, "graduates": graduates},
+                )
+                sent += 1
+    return sent
