@@ -46,6 +46,12 @@ SECRETS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _period():
     today = timezone.localdate()
     return today - dt.timedelta(days=365), today

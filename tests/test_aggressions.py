@@ -25,6 +25,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 NARRATIVE = "Dos hombres armados rondaron la casa de la defensora en Juchitán"
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _url(name, aggression=None):
     if aggression is None:
         return reverse(f"accompaniment:{name}")

@@ -34,6 +34,12 @@ from aluna.audit.models import AuditEvent
 from aluna.notifications.models import Notification
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _local_input(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 

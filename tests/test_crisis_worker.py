@@ -23,6 +23,12 @@ pytestmark = [pytest.mark.worker]
 NARRATIVE = "Hombres armados rodearon la casa comunitaria"
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _roster(*users, at):
     for position, user in enumerate(users):
         OnCallShift.objects.create(week_start=local_week_start(at=at), user=user, position=position)
@@ -72,7 +78,7 @@ def test_on_call_coordinator_and_team_get_an_email_without_names_or_places(
     for message in messages:
         text = f"{message['Subject']}\n{_body(message)}"
         assert link in text
-        assert "risk level: high" in text
+        assert "nivel de riesgo: alto" in text  # the e-mail goes out in Spanish
         for secret in (subject.alias, subject.name, subject.municipality, NARRATIVE, "Semilla"):
             assert secret not in text
     assert CrisisAlert.objects.filter(intervention=crisis).count() == 2
@@ -102,7 +108,7 @@ def test_unacknowledged_high_crisis_escalates_to_the_next_on_the_roster_once(
     to_olga = [message for message in emails if message["To"] == other_accompanier.email]
     assert len(emails) == 3
     assert len(to_olga) == 1
-    assert "risk level: high" in _body(to_olga[0])
+    assert "nivel de riesgo: alto" in _body(to_olga[0])
     assert team_subject.alias not in _body(to_olga[0])
     assert CrisisAlert.objects.get(recipient=other_accompanier).escalation_step == 1
     assert CrisisAlert.objects.filter(intervention=crisis).count() == 3

@@ -16,6 +16,12 @@ from aluna.accounts.roles import Role
 from aluna.audit.models import AuditEvent
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _roster():
     return reverse("accompaniment:roster")
 

@@ -17,6 +17,12 @@ from security.risk import compute_risk
 from security.services import risk_assessment_create
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _assess(process, user, *, on, threats, vulns=(), caps=()):
     return risk_assessment_create(
         process=process,

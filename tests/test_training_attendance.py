@@ -21,6 +21,12 @@ from training.selectors import enrolments_with_rates, sessions_with_rates
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def session(trainer):
     return TrainingSessionFactory(cohort=CohortFactory(facilitators=[trainer]))

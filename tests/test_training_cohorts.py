@@ -11,6 +11,12 @@ from training.models import Cohort, Enrolment, Participant, Programme
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def test_trainer_can_create_a_programme(login, trainer):
     client = login(trainer)
 

@@ -12,6 +12,12 @@ from training.tasks import send_training_follow_up_reminders
 ENDED = dt.date(2026, 1, 31)
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def ended_cohort(trainer):
     cohort = CohortFactory(

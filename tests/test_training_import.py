@@ -16,6 +16,12 @@ GOOD = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def cohort(trainer):
     return CohortFactory(facilitators=[trainer], capacity=30)
