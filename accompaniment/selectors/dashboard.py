@@ -10,8 +10,9 @@ service keeps `Process.last_session_on` up to date.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import Count, F, Func, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 
 from ..models import (
@@ -222,13 +223,15 @@ def one_year_before(day: dt.date) -> dt.date:
 
 def _attention_conditions(*, today: dt.date) -> dict[str, Q]:
     frequency_ago = DaysBefore(Value(today, output_field=models.DateField()), F("frequency_days"))
-    has_assessment = Exists(FieldAssessment.objects.filter(process=OuterRef("pk")))
+    # An IN over all assessed process ids: PostgreSQL hashes it once, where a
+    # per-row EXISTS probed the index 20,000 times inside the counts.
+    has_assessment = Q(pk__in=FieldAssessment.objects.values("process_id"))
     return {
         # Longer without a session than the agreed frequency (or never, once that long open).
         ATTENTION_NO_SESSION: Q(last_session_on__lt=frequency_ago)
         | Q(last_session_on__isnull=True, opened_on__lt=frequency_ago),
         ATTENTION_OVERDUE: Q(next_follow_up__lt=today),
-        ATTENTION_UNASSESSED: Q(opened_on__lt=one_year_before(today)) & ~Q(has_assessment),
+        ATTENTION_UNASSESSED: Q(opened_on__lt=one_year_before(today)) & ~has_assessment,
     }
 
 
@@ -260,9 +263,24 @@ def attention_counts(*, user, today: dt.date) -> dict[str, int]:
 def attention_list(*, user, today: dt.date, which: str) -> QuerySet[Process]:
     """The user's running processes on one attention list, most urgent first."""
     condition = _attention_conditions(today=today)[which]
-    return (
-        _running_processes_for(user=user)
-        .filter(condition)
-        .select_related("subject", "subject__kind", "lead")
-        .order_by(*_ATTENTION_ORDER[which])
+    return _running_processes_for(user=user).filter(condition).order_by(*_ATTENTION_ORDER[which])
+
+
+def attention_page(*, user, today: dt.date, which: str, number, per_page: int, total: int):
+    """One page of an attention list.
+
+    The page's ids are sorted on the process table alone, then only those rows
+    are loaded with their subject and lead: joining first made PostgreSQL hash
+    10,000 subjects to show 25. `total` comes from `attention_counts`, so no
+    second COUNT runs.
+    """
+    paginator = Paginator(
+        attention_list(user=user, today=today, which=which).values_list("pk", flat=True),
+        per_page,
     )
+    paginator.count = total
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    loaded = Process.objects.select_related("subject", "subject__kind", "lead").in_bulk(ids)
+    page.object_list = [loaded[pk] for pk in ids]
+    return page

@@ -23,7 +23,7 @@ from ..selectors.dashboard import (
     ATTENTION_OVERDUE,
     ATTENTION_UNASSESSED,
     attention_counts,
-    attention_list,
+    attention_page,
     dashboard_processes,
     dashboard_rows,
     organisation_chart_scores,
@@ -144,9 +144,14 @@ def attention(request):
     if which not in ATTENTION_LISTS:
         which = ATTENTION_NO_SESSION
     counts = attention_counts(user=request.user, today=today)
-    page = Paginator(
-        attention_list(user=request.user, today=today, which=which), ATTENTION_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = attention_page(
+        user=request.user,
+        today=today,
+        which=which,
+        number=request.GET.get("page"),
+        per_page=ATTENTION_PAGE_SIZE,
+        total=counts[which],
+    )
     tabs = [
         {"key": key, "title": ATTENTION_TITLES[key], "count": counts[key], "active": key == which}
         for key in ATTENTION_LISTS
