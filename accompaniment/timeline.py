@@ -204,3 +204,34 @@ register_timeline_source("accompaniment.sessions", session_entries)
 register_timeline_source("accompaniment.assessments", assessment_entries)
 register_timeline_source("accompaniment.objectives", objective_change_entries)
 register_timeline_source("accompaniment.markers", marker_entries)
+
+
+# --- Links from a process to the pages other apps keep for it ---------------------------
+
+
+@dataclass(frozen=True)
+class ProcessLink:
+    """A page another app keeps for a process (security's risk and protection page...).
+
+    The hub cannot import those apps; they register here from AppConfig.ready().
+    """
+
+    label: str  # a lazy translation
+    url_name: str  # reversed with process_id=...
+    icon: str = "box-arrow-up-right"
+
+
+_process_links: list[ProcessLink] = []
+
+
+def register_process_link(link: ProcessLink) -> None:
+    if link not in _process_links:
+        _process_links.append(link)
+
+
+def process_links(*, process) -> list[tuple[str, str, str]]:
+    """(label, url, icon) of every registered page for `process`."""
+    return [
+        (link.label, reverse(link.url_name, kwargs={"process_id": process.pk}), link.icon)
+        for link in _process_links
+    ]

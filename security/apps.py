@@ -7,7 +7,11 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security and protection")
 
     def ready(self):
-        from accompaniment.timeline import register_timeline_source
+        from accompaniment.timeline import (
+            ProcessLink,
+            register_process_link,
+            register_timeline_source,
+        )
         from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
 
@@ -24,3 +28,8 @@ class SecurityConfig(AppConfig):
         )
         register_timeline_source("security.risk_assessments", risk_assessment_entries)
         register_timeline_source("security.protection_measures", protection_measure_entries)
+        register_process_link(
+            ProcessLink(
+                label=_("Security and protection"), url_name="security:process", icon="shield-check"
+            )
+        )

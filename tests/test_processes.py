@@ -571,3 +571,14 @@ def test_coordinator_can_delete_a_process_without_sessions_after_confirming(
     assert response.status_code == 302
     assert not Process.objects.filter(pk=team_process.pk).exists()
     assert AuditEvent.objects.filter(action="delete", target_id=str(team_process.pk)).count() == 1
+
+
+def test_team_member_can_reach_the_security_page_of_a_process(login, accompanier, team_process):
+    from django.urls import reverse
+
+    response = login(accompanier).get(
+        reverse("accompaniment:process-detail", kwargs={"process_id": team_process.pk})
+    )
+
+    security_url = reverse("security:process", kwargs={"process_id": team_process.pk})
+    assert f'href="{security_url}"' in response.content.decode()

@@ -50,7 +50,7 @@ from ..services.processes import (
     process_open,
     process_update,
 )
-from ..timeline import timeline_page
+from ..timeline import process_links, timeline_page
 
 case_workers = role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
 
@@ -118,6 +118,7 @@ def process_detail(request, process_id):
         "read_only": process_is_read_only(process),
         "is_coordinator": is_coordinator,
         "can_change_status": not process.is_archived and not process.is_closed,
+        "process_links": process_links(process=process),
     }
     if is_coordinator:
         context["viewed_by"] = audit_views_of(
