@@ -135,3 +135,27 @@ def test_timeline_query_count_does_not_grow_with_sessions(login, accompanier, te
         client.get(_url(large))
 
     assert len(at_three) == len(at_thirty)
+
+
+def test_team_member_sees_a_crisis_intervention_in_the_timeline(login, accompanier, team_subject):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accompaniment.services.crisis import crisis_record
+
+    crisis = crisis_record(
+        actor=accompanier,
+        data={
+            "subject": team_subject,
+            "contacted_at": timezone.now(),
+            "channel": "phone",
+            "risk_level": "critical",
+        },
+    )
+
+    response = login(accompanier).get(
+        reverse("accompaniment:process-timeline", kwargs={"process_id": crisis.process_id})
+    )
+
+    crisis_url = reverse("accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    assert f'href="{crisis_url}"' in response.content.decode()
