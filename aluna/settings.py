@@ -250,6 +250,8 @@ MFA_ADAPTER = "aluna.accounts.mfa_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Aluna"
 MFA_RECOVERY_CODE_COUNT = 10
+# Accept the code of the previous or next 30-second period too: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1
 # The demo may switch the second factor off, and only when DEBUG is on.
 MFA_REQUIRED = not (DEBUG and env.bool("DEMO_SKIP_MFA", default=False))
 
