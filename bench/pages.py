@@ -23,6 +23,9 @@ class Page:
     url: str | None = None
     kwargs: dict = field(default_factory=dict)
     url_for: Callable | None = None
+    # For a form's save: a callable that gets the bench user and returns the POST
+    # data (or None to skip). The page then times POSTs, which must redirect (302).
+    post_data: Callable | None = None
 
 
 PAGES: list[Page] = [
@@ -171,11 +174,33 @@ def register_page(page: Page) -> None:
         PAGES.append(page)
 
 
-# --- Crisis response: the board and the quick form (bench/run.py times GETs only;
-# the POST of the quick form was timed apart: see the crisis report).
+def crisis_quick_save(user) -> dict | None:
+    """The quick form's minimum, for a subject on the user's caseload (by its alias)."""
+    from django.utils import timezone
+
+    from accompaniment.selectors.access import subjects_for_user
+
+    subject = subjects_for_user(user=user).order_by("alias").first()
+    if subject is None:
+        return None
+    return {
+        "subject_query": subject.alias,
+        "contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "channel": "phone",
+        "risk_level": "high",
+    }
+
+
+# --- Crisis response: the board, the quick form and its save (budget: save < 100 ms).
 for _crisis_page in (
     Page("crisis board (coordinación)", "coordinator", "accompaniment:crisis-board"),
     Page("crisis board (acompañamiento)", "accompanier1", "accompaniment:crisis-board"),
     Page("crisis quick form", "accompanier1", "accompaniment:crisis-create"),
+    Page(
+        "crisis quick form: save",
+        "accompanier1",
+        "accompaniment:crisis-create",
+        post_data=crisis_quick_save,
+    ),
 ):
     register_page(_crisis_page)

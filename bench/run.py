@@ -16,6 +16,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +40,15 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+BENCH_QUEUE = "bench"
+
+
+def drop_bench_queue() -> None:
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(BENCH_QUEUE)
+
+
 def configure_environment() -> None:
     """Production-like settings (DEBUG off), with the dev keys from var/ and no HTTPS redirect."""
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -47,6 +57,12 @@ def configure_environment() -> None:
     # TESTING lets settings use the generated keys in var/ and plain HTTP cookies.
     os.environ.setdefault("ALUNA_TESTING", "1")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    # As in production, a save enqueues its alerts in Redis (a queue of the bench's
+    # own that nobody consumes, emptied at the end) instead of sending them inline.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+    os.environ.setdefault("CELERY_QUEUE", BENCH_QUEUE)
+    os.environ.setdefault("CACHE_KEY_PREFIX", "bench")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
     sys.path.insert(0, str(ROOT))
 
 
@@ -170,25 +186,32 @@ def time_page(page, *, clients: dict, requests: int, warmup: int) -> dict:
     if url is None:
         return {**row, "status": "skipped", "reason": "no such URL yet"}
     client, row["email"] = client_for(page.user, clients)
+    expected = 200
+    send = partial(client.get, url)
+    if page.post_data is not None:
+        data = page.post_data(user_for(page.user))
+        if data is None:
+            return {**row, "status": "skipped", "reason": "no record to post for"}
+        expected, send = 302, partial(client.post, url, data)
     for _ in range(warmup):
-        response = client.get(url)
-    if warmup and response.status_code != 200:
+        response = send()
+    if warmup and response.status_code != expected:
         return {**row, "status": "error", "http_status": response.status_code}
     samples = []
     for _ in range(requests):
         started = time.perf_counter()
-        response = client.get(url)
+        response = send()
         samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
+        if response.status_code != expected:
             return {**row, "status": "error", "http_status": response.status_code}
     # Counted on one extra request so the debug cursor does not slow the timed ones.
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        send()
     median, p95 = statistics.median(samples), percentile(samples, 95)
     return {
         **row,
         "status": "ok",
-        "http_status": 200,
+        "http_status": expected,
         "requests": requests,
         "median_ms": round(median, 2),
         "p95_ms": round(p95, 2),
@@ -265,6 +288,7 @@ def main(argv=None) -> int:
         "rows": counts(),
         "pages": rows,
     }
+    drop_bench_queue()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"Wrote {args.output}")
