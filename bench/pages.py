@@ -204,3 +204,31 @@ for _crisis_page in (
     ),
 ):
     register_page(_crisis_page)
+
+
+# --- Training: a cohort the trainer facilitates, and its attendance page --------------------
+
+
+def _trainer_cohort(user):
+    from training.models import Cohort
+
+    return Cohort.objects.filter(facilitators=user).order_by("starts_on").first()
+
+
+def trainer_cohort_url(user) -> str | None:
+    cohort = _trainer_cohort(user)
+    return reverse("training:cohort-detail", kwargs={"cohort_id": cohort.pk}) if cohort else None
+
+
+def trainer_attendance_url(user) -> str | None:
+    cohort = _trainer_cohort(user)
+    session = cohort.sessions.order_by("date").first() if cohort else None
+    return reverse("training:attendance", kwargs={"session_id": session.pk}) if session else None
+
+
+for _training_page in (
+    Page("training programmes", "trainer", "training:programme-list"),
+    Page("training cohort detail", "trainer", url_for=trainer_cohort_url),
+    Page("training attendance", "trainer", url_for=trainer_attendance_url),
+):
+    register_page(_training_page)
