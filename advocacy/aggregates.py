@@ -4,8 +4,9 @@ Sections register here: `register_section(code, label, func)` where
 `func(*, start, end)` returns a list of tables. A table is a `Table` (or a
 `(label, rows)` tuple) whose rows are `(category, count)` pairs. Categories come
 from catalogues and choice lists only: no name, alias, municipality or free text
-of a case can reach a report through them. Security and training add their
-sections from their own apps' `ready()` with the same call.
+of a case can reach a report through them. The security and training sections
+read those apps' `aggregates` modules (numbers only): advocacy imports them,
+never the reverse.
 
 Suppression (advocacy.suppression) is applied to every table afterwards.
 """
@@ -231,6 +232,94 @@ def crises_section(*, start, end) -> list[Table]:
     ]
 
 
+def security_section(*, start, end) -> list[Table]:
+    from security import aggregates as security_numbers
+    from security.models import MeasureSource, MeasureStatus, RiskLevel
+
+    sources = dict(MeasureSource.choices)
+    return [
+        Table(
+            label=_("Protection measures granted in the period, by state"),
+            rows=_labelled(
+                security_numbers.measures_granted_by_status(start=start, end=end),
+                dict(MeasureStatus.choices),
+            ),
+            has_total=True,
+            population="measures",
+        ),
+        Table(
+            label=_("Protection measures granted but not implemented, by who granted them"),
+            rows=_labelled(
+                security_numbers.measures_granted_by_source(
+                    start=start, end=end, status=MeasureStatus.NOT_IMPLEMENTED
+                ),
+                sources,
+            ),
+            has_total=True,
+        ),
+        Table(
+            label=_("Protection measures granted in the period, by who granted them"),
+            rows=_labelled(
+                security_numbers.measures_granted_by_source(start=start, end=end), sources
+            ),
+            has_total=True,
+            population="measures",
+        ),
+        Table(
+            label=_("Risk assessments made, by risk level"),
+            rows=_labelled(
+                security_numbers.risk_assessments_by_level(start=start, end=end),
+                dict(RiskLevel.choices),
+            ),
+            has_total=True,
+        ),
+    ]
+
+
+def training_section(*, start, end) -> list[Table]:
+    from accompaniment.models import GenderIdentity
+    from training import aggregates as training_numbers
+    from training.models import AttendanceStatus, Modality
+
+    change = training_numbers.entry_to_exit_change(start=start, end=end)
+    change_labels = {
+        "rose": _("Mean score rose"),
+        "held": _("Mean score held"),
+        "fell": _("Mean score fell"),
+    }
+    return [
+        Table(
+            label=_("Training cohorts running in the period, by modality"),
+            rows=_labelled(
+                training_numbers.cohorts_by_modality(start=start, end=end), dict(Modality.choices)
+            ),
+            has_total=True,
+            protect=False,
+        ),
+        Table(
+            label=_("Training participants, by gender identity"),
+            rows=_labelled(
+                training_numbers.participants_by_gender(start=start, end=end),
+                dict(GenderIdentity.choices),
+            ),
+            has_total=True,
+        ),
+        Table(
+            label=_("Attendance marks at training sessions, by status"),
+            rows=_labelled(
+                training_numbers.attendance_by_status(start=start, end=end),
+                dict(AttendanceStatus.choices),
+            ),
+            has_total=True,
+        ),
+        Table(
+            label=_("Participants by change from the entry to the exit evaluation"),
+            rows=[(str(change_labels[key]), int(change[key] or 0)) for key in change_labels],
+            has_total=True,
+        ),
+    ]
+
+
 def outputs_section(*, start, end) -> list[Table]:
     from .models import AdvocacyOutput, OutputKind
 
@@ -250,4 +339,6 @@ def register_default_sections() -> None:
     register_section("processes", _("Processes opened and closed"), processes_section)
     register_section("sessions", _("Sessions by field"), sessions_section)
     register_section("crises", _("Crisis interventions"), crises_section)
+    register_section("security", _("Protection measures and risk"), security_section)
+    register_section("training", _("Training"), training_section)
     register_section("outputs", _("Advocacy outputs of the period"), outputs_section)

@@ -33,7 +33,7 @@ from aluna.audit.models import AuditEvent
 from tests.fixtures.celery_worker import wait_for
 from tests.fixtures.mfa import mark_recently_reauthenticated
 
-ALL_SECTIONS = ["subjects", "processes", "sessions", "crises", "outputs"]
+ALL_SECTIONS = ["subjects", "processes", "sessions", "crises", "security", "training", "outputs"]
 SECRETS = [
     "Xochiquetzal",
     "Zapotecatl",

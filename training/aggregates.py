@@ -1,0 +1,82 @@
+"""Numbers for the advocacy team's donor reports: counts by category, never a person.
+
+Advocacy imports these (never the reverse). Each function aggregates in the
+database (one query each, whatever the number of participants) and returns
+`{category: count}`; no name, organisation or answer text leaves this module.
+"""
+
+import datetime as dt
+
+from django.db.models import Avg, Count, F, Q
+
+from .models import (
+    Attendance,
+    Cohort,
+    Enrolment,
+    QuestionKind,
+    QuestionnaireKind,
+)
+
+
+def _counts(queryset, key: str) -> dict:
+    return dict(
+        queryset.order_by()
+        .values_list(key)
+        .annotate(n=Count("pk", distinct=True))
+        .values_list(key, "n")
+    )
+
+
+def cohorts_in_period(*, start: dt.date, end: dt.date):
+    """Cohorts running at some point of the period."""
+    return Cohort.objects.filter(starts_on__lte=end, ends_on__gte=start)
+
+
+def cohorts_by_modality(*, start: dt.date, end: dt.date) -> dict:
+    return _counts(cohorts_in_period(start=start, end=end), "programme__modality")
+
+
+def participants_by_gender(*, start: dt.date, end: dt.date) -> dict:
+    """Distinct participants enrolled in the period's cohorts, by gender identity."""
+    cohorts = cohorts_in_period(start=start, end=end)
+    enrolments = Enrolment.objects.filter(cohort__in=cohorts)
+    return dict(
+        enrolments.order_by()
+        .values_list("participant__gender")
+        .annotate(n=Count("participant", distinct=True))
+        .values_list("participant__gender", "n")
+    )
+
+
+def attendance_by_status(*, start: dt.date, end: dt.date) -> dict:
+    """Attendance marks taken at sessions held in the period, by status."""
+    return _counts(Attendance.objects.filter(session__date__range=(start, end)), "status")
+
+
+def entry_to_exit_change(*, start: dt.date, end: dt.date) -> dict:
+    """Participants whose mean Likert score rose, held or fell from entry to exit.
+
+    Only enrolments of the period's cohorts that answered both questionnaires
+    count. The means per enrolment are computed in a subquery and classified by
+    one outer aggregate: `{"rose": n, "held": n, "fell": n}`.
+    """
+    likert = Q(responses__answers__question__kind=QuestionKind.LIKERT)
+    per_enrolment = (
+        Enrolment.objects.filter(cohort__in=cohorts_in_period(start=start, end=end))
+        .annotate(
+            entry=Avg(
+                "responses__answers__score",
+                filter=likert & Q(responses__questionnaire__kind=QuestionnaireKind.ENTRY),
+            ),
+            exit=Avg(
+                "responses__answers__score",
+                filter=likert & Q(responses__questionnaire__kind=QuestionnaireKind.EXIT),
+            ),
+        )
+        .filter(entry__isnull=False, exit__isnull=False)
+    )
+    return per_enrolment.aggregate(
+        rose=Count("pk", filter=Q(exit__gt=F("entry"))),
+        held=Count("pk", filter=Q(exit=F("entry"))),
+        fell=Count("pk", filter=Q(exit__lt=F("entry"))),
+    )
