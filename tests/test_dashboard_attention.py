@@ -172,3 +172,29 @@ def test_attention_query_count_does_not_grow_with_the_processes(login, accompani
     with_twelve = _attention_queries(client, accompanier, 10)
 
     assert with_twelve == with_two
+
+
+def test_an_old_process_leaves_the_unassessed_list_once_staff_assess_it(accompanier):
+    from accompaniment.services.processes import assessment_create, assessment_update
+
+    old = ProcessFactory(lead=accompanier, opened_on=_days_ago(500), last_session_on=_days_ago(2))
+    assert list(attention_list(user=accompanier, today=TODAY, which=ATTENTION_UNASSESSED)) == [old]
+
+    assessment = assessment_create(
+        process=old,
+        actor=accompanier,
+        data={"field": "security", "assessed_on": _days_ago(3), "score": 2},
+    )
+
+    old.refresh_from_db()
+    assert old.last_assessed_on == _days_ago(3)
+    assert attention_counts(user=accompanier, today=TODAY)[ATTENTION_UNASSESSED] == 0
+
+    assessment_update(
+        assessment=assessment,
+        actor=accompanier,
+        data={"field": "security", "assessed_on": _days_ago(1), "score": 3},
+        expected_version=assessment.version,
+    )
+    old.refresh_from_db()
+    assert old.last_assessed_on == _days_ago(1)

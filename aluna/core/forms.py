@@ -1,13 +1,17 @@
 from django import forms
 
+from .widgets import speed_up_selects
+
 
 class BootstrapWidgetsMixin:
     """Give every widget its Bootstrap class, for forms rendered with
     `includes/field.html` (list filters: crispy's template cascade costs
-    several milliseconds per field on pages that must answer in 50 ms)."""
+    several milliseconds per field on pages that must answer in 50 ms), and render
+    selects in Python (same HTML, see aluna.core.widgets)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        speed_up_selects(self)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
