@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from django.db.models import Max
 from django.utils import timezone
 
 from aluna.accounts.factories import UserFactory
@@ -77,6 +78,16 @@ class FieldAssessmentFactory(factory.django.DjangoModelFactory):
     score = 3
     indicator_notes = factory.Faker("sentence", locale="es_MX")
     assessed_by = factory.SelfAttribute("process.lead")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the assessment service does: the process remembers its latest assessment.
+        assessment = super()._create(model_class, *args, **kwargs)
+        latest = models.FieldAssessment.objects.filter(process_id=assessment.process_id)
+        models.Process.objects.filter(pk=assessment.process_id).update(
+            last_assessed_on=latest.aggregate(day=Max("assessed_on"))["day"]
+        )
+        return assessment
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -247,7 +248,14 @@ class PoliticalSubject(VersionedModel):
         verbose_name = _("political subject")
         verbose_name_plural = _("political subjects")
         ordering = ["alias"]
-        indexes = [models.Index(fields=["alias"]), models.Index(fields=["is_archived", "alias"])]
+        indexes = [
+            models.Index(fields=["alias"]),
+            models.Index(fields=["is_archived", "alias"]),
+            # Lets counts over processes join their live subjects' kind from the index alone.
+            models.Index(
+                fields=["id", "kind"], condition=Q(is_archived=False), name="subject_live_kind_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.alias
@@ -372,6 +380,9 @@ class Process(VersionedModel):
     # Kept by the session service: the dashboard and attention lists read it
     # instead of aggregating 200,000 sessions on every page.
     last_session_on = models.DateField(_("last session"), null=True, blank=True)
+    # Kept by the assessment service (and the seeders): the attention list of old
+    # processes never assessed reads it instead of hashing 70,000 assessments.
+    last_assessed_on = models.DateField(_("last assessment"), null=True, blank=True, editable=False)
     follow_up_reminded_on = models.DateField(null=True, blank=True, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
 
@@ -383,6 +394,13 @@ class Process(VersionedModel):
             models.Index(fields=["status", "next_follow_up"]),
             models.Index(fields=["subject", "-opened_on"]),
             models.Index(fields=["lead", "status"]),
+            # The coordinators' dashboard counts running strengthening processes
+            # joined to their subject: an index-only merge join instead of two seq scans.
+            models.Index(
+                fields=["subject"],
+                condition=Q(kind="strengthening", is_archived=False) & ~Q(status="closed"),
+                name="process_strengthening_idx",
+            ),
         ]
 
     def __str__(self) -> str:

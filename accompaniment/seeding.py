@@ -527,6 +527,7 @@ def _build_assessments(ctx: Context, process) -> Iterator[m.FieldAssessment]:
     rounds = max(1, round(rng.uniform(0.4, 1.6) * per_process * min(span, 900) / 450))
     rounds = min(rounds, max(1, span // 30))
     days = sorted(rng.sample(range(15, span + 1), k=min(rounds, span - 14)))
+    process.last_assessed_on = process.opened_on + dt.timedelta(days=days[-1])
     scores = {f: rng.randint(1, 4) for f in m.PsychosocialField}
     for day in days:
         for psy_field in m.PsychosocialField:

@@ -223,15 +223,15 @@ def one_year_before(day: dt.date) -> dt.date:
 
 def _attention_conditions(*, today: dt.date) -> dict[str, Q]:
     frequency_ago = DaysBefore(Value(today, output_field=models.DateField()), F("frequency_days"))
-    # An IN over all assessed process ids: PostgreSQL hashes it once, where a
-    # per-row EXISTS probed the index 20,000 times inside the counts.
-    has_assessment = Q(pk__in=FieldAssessment.objects.values("process_id"))
     return {
         # Longer without a session than the agreed frequency (or never, once that long open).
         ATTENTION_NO_SESSION: Q(last_session_on__lt=frequency_ago)
         | Q(last_session_on__isnull=True, opened_on__lt=frequency_ago),
         ATTENTION_OVERDUE: Q(next_follow_up__lt=today),
-        ATTENTION_UNASSESSED: Q(opened_on__lt=one_year_before(today)) & ~has_assessment,
+        # `last_assessed_on` is kept by the assessment service: no scan of the assessments.
+        ATTENTION_UNASSESSED: Q(
+            opened_on__lt=one_year_before(today), last_assessed_on__isnull=True
+        ),
     }
 
 

@@ -6,6 +6,7 @@ input; services still refuse what must never happen whatever the caller
 """
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -252,6 +253,15 @@ def objective_update(
     return objective
 
 
+def _refresh_last_assessed_on(process: Process) -> None:
+    """Keep `Process.last_assessed_on` (read by the attention lists) equal to the
+    latest assessment date, in the caller's transaction; no version bump."""
+    latest = FieldAssessment.objects.filter(process_id=OuterRef("pk")).order_by("-assessed_on")
+    Process.objects.filter(pk=process.pk).update(
+        last_assessed_on=Subquery(latest.values("assessed_on")[:1])
+    )
+
+
 def assessment_create(*, process: Process, actor, data: dict, request=None) -> FieldAssessment:
     """Record a 1-5 assessment of one field.
 
@@ -268,6 +278,7 @@ def assessment_create(*, process: Process, actor, data: dict, request=None) -> F
     )
     with transaction.atomic():
         assessment.save(force_insert=True)
+        _refresh_last_assessed_on(process)
         _audit(
             action=AuditAction.CREATE,
             record=assessment,
@@ -293,6 +304,7 @@ def assessment_update(
         for name in fields:
             setattr(assessment, name, data.get(name, ""))
         save_versioned(assessment, expected_version=expected_version, update_fields=fields)
+        _refresh_last_assessed_on(assessment.process)
         _audit(
             action=AuditAction.UPDATE,
             record=assessment,
