@@ -13,7 +13,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     XDG_CACHE_HOME=/tmp/cache
 
 # gettext: compilemessages. Pango, HarfBuzz and DejaVu: WeasyPrint's PDFs,
-# with glyphs for every Spanish accent and the ñ.
+# with glyphs for every Spanish accent and the ñ. pg_dump/pg_restore for
+# `manage.py backup`/`restore`: their major version must be at least the
+# server's (postgres:16 in docker-compose.yml), newer than Debian's 15, so
+# they come from the PostgreSQL project's repository (postgresql-common ships
+# its signing key and the script that adds it).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gettext \
@@ -21,6 +25,9 @@ RUN apt-get update \
       libpangoft2-1.0-0 \
       libharfbuzz-subset0 \
       fonts-dejavu-core \
+      postgresql-common \
+ && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+ && apt-get install -y --no-install-recommends postgresql-client-16 \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 aluna \
@@ -61,9 +68,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 # The access log has the path without the query string: searches may carry names.
+# No control socket: it would go to ~/.gunicorn, on the read-only filesystem.
 CMD ["gunicorn", "aluna.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--workers", "3", \
      "--worker-tmp-dir", "/dev/shm", \
+     "--no-control-socket", \
      "--access-logfile", "-", \
      "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)ss"]
