@@ -12,8 +12,10 @@ class AccompanimentConfig(AppConfig):
         from aluna.core.seeding import register_seeder
 
         from .seeding import seed_demo_data
+        from .seeding_crisis import seed_crisis
 
         register_seeder("accompaniment", seed_demo_data, order=10)
+        register_seeder("accompaniment.crisis", seed_crisis, order=15)
 
         register(
             NavItem(

@@ -3,14 +3,22 @@
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from accompaniment.selectors.crisis import crises_for_user, crisis_board_for_user
 from aluna.accounts.models import User
 from aluna.accounts.roles import Role
 from aluna.core import seeding
+from security.selectors import (
+    checkins_open_for_list,
+    measures_for_user,
+    plans_for_user,
+    risk_assessments_for_user,
+)
 
 
 def _seed(*args: str) -> str:
@@ -143,3 +151,55 @@ def test_operator_cannot_seed_demo_accounts_in_production(settings):
         _seed()
 
     assert User.objects.count() == 0
+
+
+# Crisis, security and training evaluations: every seeder through the command.
+SEEDED_MODELS = (
+    "accompaniment.Aggression",
+    "accompaniment.CrisisIntervention",
+    "accompaniment.CrisisAlert",
+    "accompaniment.CrisisFollowUp",
+    "security.RiskAssessment",
+    "security.Threat",
+    "security.RiskFactor",
+    "security.ProtectionMeasure",
+    "security.SecurityPlan",
+    "security.PlanMeasure",
+    "security.Protocol",
+    "security.CheckIn",
+    "security.CheckInContact",
+    "training.Response",
+    "training.Answer",
+)
+
+
+def _app_counts() -> dict[str, int]:
+    return {label: apps.get_model(label).objects.count() for label in SEEDED_MODELS}
+
+
+@pytest.mark.django_db
+def test_operator_can_seed_crises_security_and_evaluations_twice_without_duplicates():
+    _seed("--scale", "small")
+    after_first = _app_counts()
+
+    _seed("--scale", "small")
+
+    assert _app_counts() == after_first
+    assert [label for label, count in after_first.items() if count == 0] == []
+
+
+@pytest.mark.django_db
+def test_demo_accompanier_and_coordinator_find_crisis_and_security_records():
+    _seed("--scale", "small")
+
+    for key in ("accompanier1", "coordinator"):
+        user = User.objects.get(email=seeding.demo_user(key).email)
+        found = {
+            "open crises": crisis_board_for_user(user=user).exists(),
+            "closed crises": crises_for_user(user=user).filter(status="closed").exists(),
+            "risk assessments": risk_assessments_for_user(user=user).exists(),
+            "measures": measures_for_user(user=user).exists(),
+            "plans": plans_for_user(user=user).exists(),
+            "open check-ins": checkins_open_for_list(user=user).exists(),
+        }
+        assert found == dict.fromkeys(found, True), key
