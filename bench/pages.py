@@ -232,3 +232,86 @@ for _training_page in (
     Page("training attendance", "trainer", url_for=trainer_attendance_url),
 ):
     register_page(_training_page)
+
+
+# --- Security: a process's security page, its latest risk assessment and plan, the lists ----
+# Records on the bench process (coordinación: the heaviest) when the security seeder
+# gave it some, else the first the user may see (tests/test_security_bench_pages.py).
+
+
+def _security_record(user, records, *, heaviest: bool = False):
+    """The newest of `records` (a selector's queryset) on the bench process, else any."""
+    process = bench_process(user, heaviest=heaviest)
+    on_process = records.filter(process=process) if process is not None else records.none()
+    return on_process.order_by("-created_at", "pk").first() or records.order_by("pk").first()
+
+
+def security_process_url(*, heaviest: bool = False):
+    def url_for(user):
+        process = bench_process(user, heaviest=heaviest)
+        return reverse("security:process", kwargs={"process_id": process.pk}) if process else None
+
+    return url_for
+
+
+def security_assessment_url(*, heaviest: bool = False):
+    def url_for(user):
+        from security.selectors import risk_assessments_for_user
+
+        found = _security_record(user, risk_assessments_for_user(user=user), heaviest=heaviest)
+        return (
+            reverse("security:assessment-detail", kwargs={"assessment_id": found.pk})
+            if found
+            else None
+        )
+
+    return url_for
+
+
+def security_plan_url(*, heaviest: bool = False):
+    def url_for(user):
+        from security.selectors import plans_for_user
+
+        found = _security_record(user, plans_for_user(user=user), heaviest=heaviest)
+        return reverse("security:plan-detail", kwargs={"plan_id": found.pk}) if found else None
+
+    return url_for
+
+
+def security_checkin_url(user) -> str | None:
+    from security.selectors import checkins_open_for_list
+
+    found = checkins_open_for_list(user=user).first()
+    return reverse("security:checkin-detail", kwargs={"checkin_id": found.pk}) if found else None
+
+
+for _security_page in (
+    Page("security of a process", "accompanier1", url_for=security_process_url()),
+    Page(
+        "security of a process (coordinación)",
+        "coordinator",
+        url_for=security_process_url(heaviest=True),
+    ),
+    Page("risk assessment detail", "accompanier1", url_for=security_assessment_url()),
+    Page(
+        "risk assessment detail (coordinación)",
+        "coordinator",
+        url_for=security_assessment_url(heaviest=True),
+    ),
+    Page("security plan detail", "accompanier1", url_for=security_plan_url()),
+    Page(
+        "security plan detail (coordinación)",
+        "coordinator",
+        url_for=security_plan_url(heaviest=True),
+    ),
+    Page("measures granted not implemented", "accompanier1", "security:measures-not-implemented"),
+    Page(
+        "measures granted not implemented (coordinación)",
+        "coordinator",
+        "security:measures-not-implemented",
+    ),
+    # The check-in list is the security index (above); one open check-in too.
+    Page("check-in detail", "accompanier1", url_for=security_checkin_url),
+    Page("check-in detail (coordinación)", "coordinator", url_for=security_checkin_url),
+):
+    register_page(_security_page)

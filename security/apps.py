@@ -7,6 +7,7 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security and protection")
 
     def ready(self):
+        from accompaniment.subject_sections import register_subject_section
         from accompaniment.timeline import (
             ProcessLink,
             register_process_link,
@@ -14,7 +15,10 @@ class SecurityConfig(AppConfig):
         )
         from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.seeding import register_seeder
 
+        from .seeding import seed_security
+        from .subject_section import security_subject_section
         from .timeline import protection_measure_entries, risk_assessment_entries
 
         register(
@@ -33,3 +37,5 @@ class SecurityConfig(AppConfig):
                 label=_("Security and protection"), url_name="security:process", icon="shield-check"
             )
         )
+        register_subject_section("security", security_subject_section, order=20)
+        register_seeder("security", seed_security, order=20)

@@ -123,6 +123,14 @@ class MeasureStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+# In force (until their expiry date): every state but ended.
+ACTIVE_MEASURE_STATUSES = (
+    MeasureStatus.GRANTED,
+    MeasureStatus.IMPLEMENTED,
+    MeasureStatus.NOT_IMPLEMENTED,
+)
+
+
 CIDH_NUMBER_RE = r"^MC-\d{1,5}-\d{4}$"
 cidh_number_validator = RegexValidator(
     CIDH_NUMBER_RE,

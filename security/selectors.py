@@ -1,15 +1,18 @@
 """Reads of the security app, scoped to the user through accompaniment's selectors."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from accompaniment.models import RISK_ORDER, RiskLevel
 from accompaniment.selectors.access import processes_for_user
 from aluna.accounts.roles import Role
 
 from .models import (
+    ACTIVE_MEASURE_STATUSES,
     CheckIn,
     CheckInContact,
     MeasureStatus,
@@ -190,3 +193,77 @@ def plan_get_for_user(*, user, plan_id) -> SecurityPlan:
 
 def plans_for_process_page(*, process) -> QuerySet[SecurityPlan]:
     return SecurityPlan.objects.filter(process=process).order_by("review_on", "pk")
+
+
+# --- The security section of a subject's page ---------------------------------------------------
+
+SUBJECT_PAGE_PROCESSES = 20
+SUBJECT_PAGE_MEASURES = 20
+
+
+@dataclass(frozen=True)
+class SubjectSecurityOverview:
+    processes: list  # Process rows, each with latest_level/_score/_assessed_on/_assessment_id
+    measures: list[ProtectionMeasure]  # active ones, not implemented first
+    more_measures: bool
+    open_checkins: int
+    overdue_checkins: int  # open, and the alert chain has started
+
+
+def subject_security_overview(*, subject, user, today: dt.date | None = None):
+    """What the subject's page shows of security, within the user's scope; None for nothing.
+
+    Scope is the security pages' own: the processes of the subject the user may open
+    (team or coordinación) and the check-ins they may open. Three queries at most,
+    whatever the number of processes, assessments and measures.
+    """
+    latest = RiskAssessment.objects.filter(process=OuterRef("pk")).order_by(
+        "-assessed_on", "-created_at"
+    )
+    processes = list(
+        processes_for_user(user=user)
+        .filter(subject=subject)
+        .annotate(
+            latest_assessment_id=Subquery(latest.values("pk")[:1]),
+            latest_level=Subquery(latest.values("level")[:1]),
+            latest_score=Subquery(latest.values("score")[:1]),
+            latest_assessed_on=Subquery(latest.values("assessed_on")[:1]),
+        )
+        .only("id", "subject_id", "kind", "status", "opened_on")
+        .order_by("-opened_on", "pk")[:SUBJECT_PAGE_PROCESSES]
+    )
+    levels = dict(RiskLevel.choices)
+    for process in processes:
+        process.latest_level_label = levels.get(process.latest_level, "")
+    measures: list[ProtectionMeasure] = []
+    if processes:
+        today = today or timezone.localdate()
+        measures = list(
+            ProtectionMeasure.objects.filter(
+                process_id__in=[p.pk for p in processes], status__in=ACTIVE_MEASURE_STATUSES
+            )
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+            .annotate(
+                not_implemented_first=Case(
+                    When(status=MeasureStatus.NOT_IMPLEMENTED, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .defer("notes")
+            .order_by("not_implemented_first", "-granted_on", "pk")[: SUBJECT_PAGE_MEASURES + 1]
+        )
+    checkins = (
+        checkins_for_user(user=user)
+        .filter(subject=subject, closed_at__isnull=True)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(alerts_sent__gt=0)))
+    )
+    if not processes and not checkins["open"]:
+        return None
+    return SubjectSecurityOverview(
+        processes=processes,
+        measures=measures[:SUBJECT_PAGE_MEASURES],
+        more_measures=len(measures) > SUBJECT_PAGE_MEASURES,
+        open_checkins=checkins["open"],
+        overdue_checkins=checkins["overdue"],
+    )

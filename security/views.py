@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accompaniment.selectors.access import process_get_for_user
 from aluna.accounts.roles import Role
+from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.access import role_required
 from aluna.core.concurrency import STALE_EDIT_MESSAGE, StaleEdit
@@ -44,6 +45,13 @@ def _audit_view(request, obj):
         target_id=str(obj.pk),
         request=request,
     )
+
+
+def _who_viewed(request, obj):
+    """ "Who consulted this record" for coordinación; None (no box) for everyone else."""
+    if not request.user.has_role(Role.COORDINATION):
+        return None
+    return audit_views_of(target_type=audit_target_type(obj), target_id=obj.pk)
 
 
 def _process(request, process_id):
@@ -145,6 +153,7 @@ def assessment_detail(request, assessment_id):
         "previous": previous,
         "changes": selectors.risk_assessment_changes(assessment=assessment, previous=previous),
         "bands": RISK_BANDS,
+        "who_viewed": _who_viewed(request, assessment),
         **selectors.risk_assessment_detail_rows(assessment=assessment),
     }
     return render(request, "security/assessment_detail.html", context)
@@ -250,7 +259,12 @@ def measure_edit(request, measure_id):
         else:
             messages.success(request, _("The protection measure was saved."))
             return redirect("security:process", process_id=process.pk)
-    context = {"form": form, "process": process, "stale_values": stale_values}
+    context = {
+        "form": form,
+        "process": process,
+        "stale_values": stale_values,
+        "who_viewed": _who_viewed(request, measure),
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "security/simple_form.html", context, status=status)
 
@@ -305,6 +319,7 @@ def checkin_detail(request, checkin_id):
             "checkin": checkin,
             "contacts": contacts,
             "reference": services.checkin_reference(checkin),
+            "who_viewed": _who_viewed(request, checkin),
         },
     )
 
@@ -353,6 +368,7 @@ def plan_detail(request, plan_id):
         "protocols": list(plan.protocols.all()[:100]),
         "measure_form": PlanMeasureForm(prefix="measure"),
         "protocol_form": ProtocolForm(prefix="protocol"),
+        "who_viewed": _who_viewed(request, plan),
     }
     return render(request, "security/plan_detail.html", context)
 

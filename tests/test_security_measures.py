@@ -16,6 +16,12 @@ from tests.fixtures.celery_worker import wait_for
 TODAY = dt.date(2031, 3, 1)
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _measure(process, **kw):
     values = {
         "source": "federal",
@@ -75,6 +81,35 @@ def test_accompanier_cannot_save_an_invalid_measure(login, accompanier, team_pro
 
     assert response.status_code == 400
     assert ProtectionMeasure.objects.count() == 0
+
+
+def test_accompanier_cannot_overwrite_a_measure_saved_by_someone_else(
+    login, client, accompanier, coordinator, team_process
+):
+    measure = _measure(
+        team_process, status=MeasureStatus.NOT_IMPLEMENTED, granted_on=dt.date(2024, 5, 1)
+    )
+    url = reverse("security:measure-edit", kwargs={"measure_id": measure.pk})
+    base = _form(source="federal", cidh_number="", kind="panic_button", expires_on="")
+    # Both open the form at version 1; Carmen records the implementation first.
+    saved = login(coordinator).post(
+        url,
+        {**base, "status": "implemented", "implemented_on": "2024-06-01", "version": "1"},
+    )
+    client.logout()
+
+    response = login(accompanier).post(
+        url, {**base, "status": "not_implemented", "notes": "Sin botón aún", "version": "1"}
+    )
+
+    measure.refresh_from_db()
+    assert (saved.status_code, response.status_code) == (302, 400)
+    assert (measure.status, measure.version) == (MeasureStatus.IMPLEMENTED, 2)
+    assert response.context["form"]["notes"].value() == "Sin botón aún"
+    assert ("Status", "Implemented") in [
+        (str(label), str(value)) for label, value in response.context["stale_values"]
+    ]
+    assert 'data-testid="stale-values"' in response.content.decode()
 
 
 def test_non_member_cannot_edit_a_measure(login, other_accompanier, team_process):

@@ -14,6 +14,12 @@ from tests.fixtures.celery_worker import wait_for
 REVIEW = dt.date(2031, 6, 1)
 
 
+@pytest.fixture(autouse=True)
+def _english_interface(settings):
+    """Assert on the English source texts, whatever the Spanish catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _plan(process, user, review_on=REVIEW):
     return plan_create(
         process=process, actor=user, data={"title": "Plan colectivo", "review_on": review_on}
@@ -63,19 +69,28 @@ def test_accompanier_cannot_set_a_review_date_in_the_past(login, accompanier, te
 
 
 def test_accompanier_cannot_overwrite_a_plan_saved_by_someone_else(
-    login, accompanier, team_process
+    login, client, accompanier, coordinator, team_process
 ):
     plan = _plan(team_process, accompanier)
-    SecurityPlan.objects.filter(pk=plan.pk).update(version=2)
+    url = reverse("security:plan-edit", kwargs={"plan_id": plan.pk})
     review = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    # Both open the edit form at version 1; Carmen saves first.
+    login(coordinator).post(url, {"title": "Plan de Carmen", "review_on": review, "version": "1"})
+    client.logout()
 
     response = login(accompanier).post(
-        reverse("security:plan-edit", kwargs={"plan_id": plan.pk}),
-        {"title": "Mío", "review_on": review, "version": "1"},
+        url, {"title": "Plan de Pablo", "review_on": review, "version": "1"}
     )
 
     assert response.status_code == 400
-    assert SecurityPlan.objects.get(pk=plan.pk).title == "Plan colectivo"
+    assert SecurityPlan.objects.get(pk=plan.pk).title == "Plan de Carmen"
+    assert response.context["form"]["title"].value() == "Plan de Pablo"
+    assert ("Title", "Plan de Carmen") in [
+        (str(label), value) for label, value in response.context["stale_values"]
+    ]
+    page = response.content.decode()
+    assert 'data-testid="stale-values"' in page
+    assert 'value="Plan de Pablo"' in page
 
 
 def test_non_member_cannot_see_a_plan(login, other_accompanier, accompanier, team_process):

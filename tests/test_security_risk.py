@@ -161,18 +161,30 @@ def test_advocate_cannot_open_the_security_of_a_process(login, advocate, team_pr
     assert response.status_code == 403
 
 
-def test_accompanier_cannot_save_a_stale_assessment_edit(login, accompanier, team_process):
+def test_accompanier_cannot_save_a_stale_assessment_edit(
+    login, client, accompanier, coordinator, team_process
+):
     assessment = _assess(team_process, accompanier, on=dt.date.today(), threats=[(1, 1)])
-    RiskAssessment.objects.filter(pk=assessment.pk).update(version=2, summary="")
     url = reverse("security:assessment-edit", kwargs={"assessment_id": assessment.pk})
+    today = dt.date.today().isoformat()
+    # Both open the edit form at version 1; Carmen saves first.
+    login(coordinator).post(url, {"assessed_on": today, "summary": "De Carmen", "version": "1"})
+    client.logout()
 
     response = login(accompanier).post(
-        url, {"assessed_on": dt.date.today().isoformat(), "summary": "Mío", "version": "1"}
+        url, {"assessed_on": today, "summary": "De Pablo", "version": "1"}
     )
 
     assert response.status_code == 400
-    assert response.context["stale_values"]
-    assert RiskAssessment.objects.get(pk=assessment.pk).summary == ""
+    assert RiskAssessment.objects.get(pk=assessment.pk).summary == "De Carmen"
+    assert response.context["form"]["summary"].value() == "De Pablo"
+    assert response.context["form"]["version"].value() == 2
+    assert ("Summary", "De Carmen") in [
+        (str(label), value) for label, value in response.context["stale_values"]
+    ]
+    page = response.content.decode()
+    assert 'data-testid="stale-values"' in page
+    assert "De Pablo" in page
 
 
 def test_risk_assessments_appear_on_the_process_timeline(accompanier, team_process):

@@ -48,6 +48,7 @@ from ..services.subjects import (
     subject_record_view,
     subject_update,
 )
+from ..subject_sections import subject_sections
 
 SUBJECT_PAGE_SIZE = 25
 # Name searches live in the server-side session as id lists behind a random
@@ -163,6 +164,8 @@ def subject_detail(request, subject_id):
         "processes": subject_processes_for_detail_page(user=request.user, subject=subject),
         "is_coordinator": is_coordinator,
         **subject_memberships_for_detail_page(user=request.user, subject=subject),
+        # Sections other apps keep about the subject (security...), each scoped by user.
+        "sections": subject_sections(subject=subject, user=request.user),
     }
     if is_coordinator:
         context["viewed_by"] = audit_views_of(
