@@ -226,7 +226,15 @@ def trainer_attendance_url(user) -> str | None:
     return reverse("training:attendance", kwargs={"session_id": session.pk}) if session else None
 
 
+def trainer_evaluation_url(user) -> str | None:
+    cohort = _trainer_cohort(user)
+    return (
+        reverse("training:cohort-evaluation", kwargs={"cohort_id": cohort.pk}) if cohort else None
+    )
+
+
 for _training_page in (
+    Page("training cohort evaluation", "trainer", url_for=trainer_evaluation_url),
     Page("training programmes", "trainer", "training:programme-list"),
     Page("training cohort detail", "trainer", url_for=trainer_cohort_url),
     Page("training attendance", "trainer", url_for=trainer_attendance_url),
