@@ -14,6 +14,7 @@ from aluna.accounts.roles import Role
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.encryption.keys import decrypt, encrypt
 from aluna.notifications.services import notification_send
+from aluna.outbox.services import outbox_enqueue
 
 from . import aggregates
 from .models import AdvocacyOutput, DonorReport, Grant, ReportDue, ReportStatus
@@ -210,7 +211,7 @@ def report_request_generation(*, report: DonorReport, actor, request=None) -> Do
             target_id=str(report.pk),
             request=request,
         )
-        transaction.on_commit(lambda: generate_donor_report.delay(str(report.pk)))
+        outbox_enqueue(generate_donor_report, str(report.pk))
     report.refresh_from_db()
     return report
 

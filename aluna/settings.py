@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "aluna.encryption",
     "aluna.notifications",
     "aluna.pdf",
+    "aluna.outbox",
     "aluna.core",
     # Domain apps: accompaniment is the hub
     "accompaniment",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aluna.core.middleware.RequestIdMiddleware",
+    # Above sessions and auth: a database outage while loading them is a 503 too.
+    "aluna.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +141,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="aluna"),
+            # A stopped or frozen Redis fails a cache call in a second or two
+            # instead of holding the request (as the broker options below).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -156,9 +162,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Mexico_City"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message whose worker died unacknowledged goes back to its queue after
+    # this many seconds; keep it above the longest task (tests use a few seconds).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A stopped or frozen Redis fails a publish within about two seconds instead
+    # of holding the request: the task waits in the outbox (aluna/outbox).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 # Periodic work lives here, not in the database (django-celery-beat does not
 # support Django 6.1). Apps add their entries as they land.
 CELERY_BEAT_SCHEDULE = {
+    "outbox-dispatch": {
+        "task": "aluna.outbox.dispatch",
+        "schedule": 15.0,
+        # A run that waited longer than its period is superseded by the next one.
+        "options": {"expires": 14},
+    },
     "accompaniment-follow-up-reminders": {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
@@ -326,6 +348,9 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [_dev_key("FIELD_ENCRYPTION_KEY")]
 BLIND_INDEX_KEY = BLIND_INDEX_KEY or _dev_key("BLIND_INDEX_KEY")
 AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or _dev_key("AUDIT_HMAC_KEY")
+# `manage.py backup`/`restore` only (base64 32 bytes, not a field key). Read when a
+# backup runs, not here: the web app starts without it; in DEBUG/tests var/backup_key.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
 
 # --- E-mail ----------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

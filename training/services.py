@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from accompaniment.models import AgeRange, FederalEntity, GenderIdentity
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
+from aluna.outbox.services import outbox_enqueue
 
 from .models import (
     Answer,
@@ -146,8 +147,11 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         header = next(reader)
-    except (StopIteration, csv.Error):
+    except StopIteration:
         report.errors.append(_("The file is empty."))
+        return report
+    except csv.Error as error:
+        report.errors.append(_("The file could not be read as CSV: %(error)s") % {"error": error})
         return report
     header = [h.strip().lower() for h in header]
     missing = [c for c in ("name",) if c not in header]
@@ -416,7 +420,7 @@ def certificate_issue(*, actor, enrolment, request=None) -> Certificate | None:
 
 
 def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
-    """Queue the bulk issue of a cohort's certificates (Celery, after commit)."""
+    """Queue the bulk issue of a cohort's certificates (Celery, through the outbox)."""
     from .tasks import issue_cohort_certificates
 
     with transaction.atomic():
@@ -426,7 +430,7 @@ def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
             requested_by=actor,
         )
         _audit(action="training.certificates", actor=actor, obj=cohort, request=request)
-        transaction.on_commit(lambda: issue_cohort_certificates.delay(str(batch.pk)))
+        outbox_enqueue(issue_cohort_certificates, str(batch.pk))
     return batch
 
 

@@ -18,6 +18,7 @@ from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
 from aluna.notifications.services import notification_send
+from aluna.outbox.services import outbox_enqueue
 
 from ..models import (
     ESCALATING_RISKS,
@@ -123,7 +124,7 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
     subject's open crisis process or opens one (lead = `actor`, team += responders);
     inserts the intervention (a new aggression with the given types when asked);
     schedules the follow-ups at now + CRISIS_FOLLOW_UP_HOURS; writes an audit event.
-    After commit: enqueues `send_crisis_alerts`.
+    Through the outbox (same transaction, published after commit): `send_crisis_alerts`.
     """
     from .. import crisis_tasks
 
@@ -174,8 +175,7 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
             request=request,
             metadata={"process": str(process.pk), "risk": intervention.risk_level},
         )
-        intervention_id = str(intervention.pk)
-        transaction.on_commit(lambda: crisis_tasks.send_crisis_alerts.delay(intervention_id))
+        outbox_enqueue(crisis_tasks.send_crisis_alerts, str(intervention.pk))
     return intervention
 
 

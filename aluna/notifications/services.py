@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from aluna.outbox.services import outbox_enqueue
+
 from .models import Notification, validate_internal_path
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
@@ -66,8 +68,9 @@ def notification_send(
     codes only.
 
     Side effects: one Notification row per distinct active recipient; with
-    `email`, one `deliver_notification_email` task per row, enqueued after the
-    transaction commits (nothing is sent if it rolls back).
+    `email`, one `deliver_notification_email` task per row, written to the
+    outbox in the same transaction and published after it commits (nothing is
+    sent if it rolls back; the outbox keeps it while the broker is down).
     """
     from . import tasks
 
@@ -102,10 +105,7 @@ def notification_send(
     if email:
         for notification in notifications:
             if notification.recipient.email:
-                notification_id = str(notification.pk)
-                transaction.on_commit(
-                    lambda nid=notification_id: tasks.deliver_notification_email.delay(nid)
-                )
+                outbox_enqueue(tasks.deliver_notification_email, str(notification.pk))
     return notifications
 
 
