@@ -166,7 +166,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message whose worker died unacknowledged goes back to its queue after
     # this many seconds; keep it above the longest task (tests use a few seconds).
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
     # A stopped or frozen Redis fails a publish within about two seconds instead
     # of holding the request: the task waits in the outbox (aluna/outbox).
     "socket_connect_timeout": 1,
