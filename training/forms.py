@@ -172,6 +172,16 @@ class CsvImportForm(forms.Form):
         },
     )
     MAX_BYTES = 1024 * 1024
+    # The first bytes of what people upload by mistake, renamed or exported wrongly.
+    NOT_CSV = (
+        (b"\x89PNG", _("an image (PNG)")),
+        (b"\xff\xd8\xff", _("an image (JPEG)")),
+        (b"GIF8", _("an image (GIF)")),
+        (b"%PDF-", _("a PDF document")),
+        (b"PK\x03\x04", _("an Excel workbook (.xlsx) or a ZIP archive")),
+        (b"\xd0\xcf\x11\xe0", _("an old Excel or Word file (.xls, .doc)")),
+        (b"{\\rtf", _("an RTF document")),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -179,6 +189,18 @@ class CsvImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a .csv file."))
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        for signature, kind in self.NOT_CSV:
+            if head.startswith(signature):
+                raise forms.ValidationError(
+                    _(
+                        "This file is %(kind)s, not a CSV file. In the spreadsheet, "
+                        "save the list as “CSV UTF-8” and upload that file."
+                    ),
+                    code="not_csv",
+                    params={"kind": kind},
+                )
         return upload
 
 

@@ -237,7 +237,9 @@ def enrolment_status(request, enrolment_id):
 def cohort_import(request, cohort_id):
     """Upload a CSV: a line-by-line report; nothing is imported unless all lines are valid."""
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
-    form = CsvImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: one without a file must say "choose a file", not show a blank form.
+    posted = request.method == "POST"
+    form = CsvImportForm(request.POST, request.FILES) if posted else CsvImportForm()
     report = None
     status = 200
     if request.method == "POST":
