@@ -1,4 +1,4 @@
-"""PostgreSQL restarts under the running app: a Spanish 503 meanwhile, then it recovers by itself.
+"""PostgreSQL restarts under the running app, under load: a Spanish 503 meanwhile, then it recovers.
 
 A throwaway PostgreSQL cluster on a free port holds a copy of the test
 database; a real gunicorn serves the app against it. A defender's browser that
@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -200,6 +201,35 @@ def _wait_for(port: int, status: int, seconds: float) -> tuple[int, dict, str]:
         time.sleep(0.25)
 
 
+class _Load:
+    """Visitors asking for pages from several threads until stopped; every answer kept."""
+
+    def __init__(self, port: int, visitors: int = 6):
+        self.port = port
+        self.answers: list[int | str] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._visit) for _ in range(visitors)]
+
+    def _visit(self):
+        while not self._stop.is_set():
+            try:
+                status = _returning_visitor(self.port)[0]
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__  # a refused or dropped connection
+            self.answers.append(status)
+            time.sleep(0.02)
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=15)
+
+
 @needs_postgres_server
 @pytest.mark.xdist_group("database_outage")
 def test_a_restarting_database_shows_a_spanish_503_and_the_app_recovers_without_restart(
@@ -212,9 +242,22 @@ def test_a_restarting_database_shows_a_spanish_503_and_the_app_recovers_without_
     status, _headers, _body = _returning_visitor(port)
     assert status == 200
 
-    cluster.stop()
-    status, headers, body = _returning_visitor(port)
-    healthz_status, _, healthz = _get(port, "/healthz")
+    with _Load(port) as load:
+        time.sleep(0.5)
+        cluster.stop()
+        status, headers, body = _returning_visitor(port)
+        healthz_status, _, healthz = _get(port, "/healthz")
+        time.sleep(1)
+        cluster.start()
+        _wait_for(port, 200, seconds=10)
+        recovered_at = len(load.answers)
+        time.sleep(1)
+
+    # Under load, every answer was the page or the 503: no 500, no dropped connection,
+    # and once the database was back, only pages again.
+    assert set(load.answers) <= {200, 503}, sorted(set(map(str, load.answers)))
+    assert 503 in load.answers and 200 in load.answers
+    assert set(load.answers[recovered_at + 12 :]) == {200}
 
     assert status == 503
     assert int(headers["Retry-After"]) > 0
@@ -228,8 +271,7 @@ def test_a_restarting_database_shows_a_spanish_503_and_the_app_recovers_without_
     assert healthz_status == 503
     assert '"database": "fail"' in healthz
 
-    cluster.start()
-    status, _headers, _body = _wait_for(port, 200, seconds=10)
+    status, _headers, _body = _returning_visitor(port)
 
     assert status == 200
     assert process.poll() is None
