@@ -19,6 +19,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aluna.core.aggregates import count_by
+
 
 @dataclass
 class Table:
@@ -93,13 +95,6 @@ def _catalogue_labels(model) -> dict:
     return {entry.pk: entry.label for entry in model.objects.all()}
 
 
-def _group_count(qs, key: str) -> dict:
-    return {
-        row[key]: row["n"]
-        for row in qs.values(key).annotate(n=Count("pk", distinct=True)).order_by()
-    }
-
-
 # --- accompaniment ---------------------------------------------------------------------------
 
 
@@ -126,14 +121,14 @@ def subjects_section(*, start, end) -> list[Table]:
     return [
         Table(
             label=_("Political subjects accompanied, by kind"),
-            rows=_labelled(_group_count(subjects, "kind"), _catalogue_labels(SubjectKind)),
+            rows=_labelled(count_by(subjects, "kind"), _catalogue_labels(SubjectKind)),
             has_total=True,
             population="subjects",
         ),
         Table(
             label=_("Political subjects accompanied, by gender identity"),
             rows=_labelled(
-                _group_count(subjects, "gender_identity"),
+                count_by(subjects, "gender_identity"),
                 dict(GenderIdentity.choices),
             ),
             has_total=True,
@@ -141,14 +136,14 @@ def subjects_section(*, start, end) -> list[Table]:
         ),
         Table(
             label=_("Political subjects accompanied, by state"),
-            rows=_labelled(_group_count(subjects, "state"), _catalogue_labels(FederalEntity)),
+            rows=_labelled(count_by(subjects, "state"), _catalogue_labels(FederalEntity)),
             has_total=True,
             population="subjects",
         ),
         Table(
             label=_("Political subjects accompanied, by area of defence"),
             rows=_labelled(
-                dict(_group_count(subjects.filter(areas__isnull=False), "areas").items()),
+                dict(count_by(subjects.filter(areas__isnull=False), "areas").items()),
                 _catalogue_labels(AreaOfDefence),
             ),
         ),
@@ -164,12 +159,12 @@ def processes_section(*, start, end) -> list[Table]:
     return [
         Table(
             label=_("Processes opened, by kind"),
-            rows=_labelled(_group_count(opened, "kind"), kinds),
+            rows=_labelled(count_by(opened, "kind"), kinds),
             has_total=True,
         ),
         Table(
             label=_("Processes closed, by kind"),
-            rows=_labelled(_group_count(closed, "kind"), kinds),
+            rows=_labelled(count_by(closed, "kind"), kinds),
             has_total=True,
         ),
     ]
@@ -192,7 +187,7 @@ def sessions_section(*, start, end) -> list[Table]:
         ),
         Table(
             label=_("Sessions, by modality"),
-            rows=_labelled(_group_count(sessions, "modality"), dict(SessionModality.choices)),
+            rows=_labelled(count_by(sessions, "modality"), dict(SessionModality.choices)),
             has_total=True,
         ),
     ]
@@ -207,13 +202,13 @@ def crises_section(*, start, end) -> list[Table]:
     return [
         Table(
             label=_("Crisis interventions, by risk level"),
-            rows=_labelled(_group_count(crises, "risk_level"), dict(RiskLevel.choices)),
+            rows=_labelled(count_by(crises, "risk_level"), dict(RiskLevel.choices)),
             has_total=True,
         ),
         Table(
             label=_("Crisis interventions, by type of aggression"),
             rows=_labelled(
-                _group_count(
+                count_by(
                     with_aggression.filter(aggression__types__isnull=False), "aggression__types"
                 ),
                 _catalogue_labels(AggressionType),
@@ -222,7 +217,7 @@ def crises_section(*, start, end) -> list[Table]:
         Table(
             label=_("Crisis interventions, by perpetrator"),
             rows=_labelled(
-                _group_count(
+                count_by(
                     with_aggression.filter(aggression__perpetrators__isnull=False),
                     "aggression__perpetrators",
                 ),
@@ -327,7 +322,7 @@ def outputs_section(*, start, end) -> list[Table]:
     return [
         Table(
             label=_("Advocacy outputs, by kind"),
-            rows=_labelled(_group_count(outputs, "kind"), dict(OutputKind.choices)),
+            rows=_labelled(count_by(outputs, "kind"), dict(OutputKind.choices)),
             has_total=True,
             protect=False,
         )

@@ -132,25 +132,6 @@ def measures_granted_not_implemented_for_user(*, user) -> QuerySet[ProtectionMea
     )
 
 
-def measures_granted_not_implemented_counts(
-    *, since: dt.date | None = None, until: dt.date | None = None
-) -> dict:
-    """Numbers only (no name, no place), for advocacy reports across the organisation:
-    {"total": n, "by_source": {source: n}, "by_kind": {kind: n}}."""
-    queryset = ProtectionMeasure.objects.filter(status=MeasureStatus.NOT_IMPLEMENTED)
-    if since is not None:
-        queryset = queryset.filter(granted_on__gte=since)
-    if until is not None:
-        queryset = queryset.filter(granted_on__lte=until)
-    by_source = dict(
-        queryset.order_by().values_list("source").annotate(n=Count("id")).values_list("source", "n")
-    )
-    by_kind = dict(
-        queryset.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
-    )
-    return {"total": sum(by_source.values()), "by_source": by_source, "by_kind": by_kind}
-
-
 # --- Check-ins ---------------------------------------------------------------------------------
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accompaniment.factories import ProcessFactory
 from aluna.notifications.models import Notification
+from security.aggregates import measures_granted_by_source, measures_granted_by_status
 from security.models import MeasureStatus, ProtectionMeasure
-from security.selectors import measures_granted_not_implemented_counts
 from security.services import measure_expiry_reminders_send
 from security.tasks import send_measure_expiry_reminders
 from tests.fixtures.celery_worker import wait_for
@@ -138,14 +138,12 @@ def test_advocacy_counts_of_measures_not_implemented_are_numbers_only(team_proce
     _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED)
     _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED, source="state", kind="phone")
     _measure(team_process)
+    period = {"start": dt.date(2030, 1, 1), "end": dt.date(2030, 12, 31)}
 
-    counts = measures_granted_not_implemented_counts()
+    not_implemented = measures_granted_by_source(**period, status=MeasureStatus.NOT_IMPLEMENTED)
 
-    assert counts == {
-        "total": 2,
-        "by_source": {"federal": 1, "state": 1},
-        "by_kind": {"panic_button": 1, "phone": 1},
-    }
+    assert not_implemented == {"federal": 1, "state": 1}
+    assert measures_granted_by_status(**period) == {"not_implemented": 2, "granted": 1}
 
 
 def test_team_is_reminded_30_and_7_days_before_expiry_once(accompanier, team_process):

@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.db.models import Avg, Count, F, Q
 
+from aluna.core.aggregates import count_by
+
 from .models import (
     Attendance,
     Cohort,
@@ -18,39 +20,25 @@ from .models import (
 )
 
 
-def _counts(queryset, key: str) -> dict:
-    return dict(
-        queryset.order_by()
-        .values_list(key)
-        .annotate(n=Count("pk", distinct=True))
-        .values_list(key, "n")
-    )
-
-
 def cohorts_in_period(*, start: dt.date, end: dt.date):
     """Cohorts running at some point of the period."""
     return Cohort.objects.filter(starts_on__lte=end, ends_on__gte=start)
 
 
 def cohorts_by_modality(*, start: dt.date, end: dt.date) -> dict:
-    return _counts(cohorts_in_period(start=start, end=end), "programme__modality")
+    return count_by(cohorts_in_period(start=start, end=end), "programme__modality")
 
 
 def participants_by_gender(*, start: dt.date, end: dt.date) -> dict:
     """Distinct participants enrolled in the period's cohorts, by gender identity."""
     cohorts = cohorts_in_period(start=start, end=end)
     enrolments = Enrolment.objects.filter(cohort__in=cohorts)
-    return dict(
-        enrolments.order_by()
-        .values_list("participant__gender")
-        .annotate(n=Count("participant", distinct=True))
-        .values_list("participant__gender", "n")
-    )
+    return count_by(enrolments, "participant__gender", distinct_on="participant")
 
 
 def attendance_by_status(*, start: dt.date, end: dt.date) -> dict:
     """Attendance marks taken at sessions held in the period, by status."""
-    return _counts(Attendance.objects.filter(session__date__range=(start, end)), "status")
+    return count_by(Attendance.objects.filter(session__date__range=(start, end)), "status")
 
 
 def entry_to_exit_change(*, start: dt.date, end: dt.date) -> dict:
