@@ -73,6 +73,8 @@ def test_trainer_can_run_a_cohort_from_import_to_certificates(page, live_server,
 
     # Take attendance with the keyboard: P, then P for the next person.
     page.get_by_role("link", name="Take attendance").click()
+    # The keys are bound by a deferred script: wait for the new page's load before typing.
+    page.wait_for_url(re.compile(r"/asistencia/$"), wait_until="load")
     rows = page.get_by_test_id("attendance-row")
     rows.nth(0).locator("input[data-status=present]").focus()
     page.keyboard.press("p")
