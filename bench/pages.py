@@ -244,7 +244,7 @@ for _training_page in (
 
 # --- Security: a process's security page, its latest risk assessment and plan, the lists ----
 # Records on the bench process (coordinación: the heaviest) when the security seeder
-# gave it some, else the first the user may see (tests/test_security_bench_pages.py).
+# gave it some, else the first the user may see (tests/security/test_bench_pages.py).
 
 
 def _security_record(user, records, *, heaviest: bool = False):

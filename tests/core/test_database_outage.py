@@ -29,7 +29,7 @@ from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def _postgres_bindir() -> Path | None:
@@ -291,7 +291,7 @@ urlpatterns = [path("database-gone/", _database_gone), path("broken/", _broken)]
 handler500 = "aluna.core.views.error_500"
 
 
-@pytest.mark.urls("tests.test_database_outage")
+@pytest.mark.urls("tests.core.test_database_outage")
 def test_coordinator_sees_the_503_page_when_a_view_loses_the_database(login, coordinator):
     client = login(coordinator, client=Client(raise_request_exception=False))
 
@@ -308,7 +308,7 @@ def test_coordinator_sees_the_503_page_when_a_view_loses_the_database(login, coo
         assert leak not in body
 
 
-@pytest.mark.urls("tests.test_database_outage")
+@pytest.mark.urls("tests.core.test_database_outage")
 def test_other_failures_still_show_the_500_page(login, coordinator):
     client = login(coordinator, client=Client(raise_request_exception=False))
 

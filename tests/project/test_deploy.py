@@ -1,7 +1,7 @@
 """The container runs the app as an unprivileged user (Docker cannot run here: read the files).
 
 `check --deploy` under production settings is kept clean by
-tests/test_security_headers.py.
+tests/core/test_security_headers.py.
 """
 
 import re
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def _instructions(dockerfile: Path) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from training.factories import (
 from training.models import Question, Questionnaire
 from training.services import response_record
 
-from .test_advocacy_reports import _pdf_text, _table
+from .test_reports import _pdf_text, _table
 
 DISTINCTIVE = ["Tecolote Insomne", "Ahuehuete Sagrado", "Citlalmina Ortuño"]
 

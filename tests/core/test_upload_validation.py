@@ -2,7 +2,7 @@
 
 The CSV import of a cohort's participants is the project's only upload (no
 model has a FileField; `request.FILES` is read in training.views.cohort_import
-alone). tests/test_training_import.py covers the line-by-line report; this file
+alone). tests/training/test_import.py covers the line-by-line report; this file
 covers the files themselves: the wrong type, too big, malformed.
 """
 

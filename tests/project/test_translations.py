@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Path("locale") / "es" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = ["aluna", "accompaniment", "security", "training", "advocacy", "templates"]
 

@@ -39,7 +39,7 @@ pytestmark = [
     ),
 ]
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 SECRET_NAME = "Rosario Ibarra de la Prueba"
 SECRET_NOTES = "Habló del hostigamiento en la colonia Guerrero"
 

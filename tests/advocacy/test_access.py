@@ -1,6 +1,6 @@
 """Who reaches each advocacy page: incidencia and coordinación; every other role 403.
 
-These rows are meant for tests/test_access_matrix.py (same format); they are checked
+These rows are meant for tests/project/test_access_matrix.py (same format); they are checked
 here too so the advocacy app is covered before the lead merges them.
 """
 

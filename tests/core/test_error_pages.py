@@ -54,7 +54,7 @@ def test_the_500_page_shows_no_traceback(rf):
     assert "<h1" in body
 
 
-@pytest.mark.urls("tests.test_error_pages")
+@pytest.mark.urls("tests.core.test_error_pages")
 def test_coordinator_sees_the_500_page_without_the_error_when_a_view_fails(login, coordinator):
     client = login(coordinator, client=Client(raise_request_exception=False))
 

@@ -1,6 +1,6 @@
 """Bad input, posted to every form of the project by a user allowed to use it.
 
-For every URL the access matrix (tests/test_access_matrix.py) knows, and the
+For every URL the access matrix (tests/project/test_access_matrix.py) knows, and the
 public ones, the test opens the page as a user of the right role, reads the
 forms it renders (or, for POST-only actions, the page that renders them), and
 posts hypothesis-generated bodies built from them: wrong types, empty and 1 MB
@@ -45,7 +45,7 @@ from tests.fixtures.bad_input import (
     with_csrf,
 )
 from tests.fixtures.mfa import mark_recently_reauthenticated
-from tests.test_access_matrix import (  # noqa: F401 (the matrix's record fixtures, reused)
+from tests.project.test_access_matrix import (  # noqa: F401 (the matrix's record fixtures, reused)
     _FIXTURES,
     MATRIX,
     REAUTH,

@@ -116,7 +116,7 @@ MATRIX = {
     "accompaniment:crisis-create": (None, only("coordinator", "accompanier")),
     "accompaniment:crisis-detail": ("team_crisis_kwargs", team_record()),
     "accompaniment:crisis-edit": ("team_crisis_kwargs", team_record()),
-    # POST-only; their refusals are tested in tests/test_crisis.py.
+    # POST-only; their refusals are tested in tests/crisis/test_crisis.py.
     "accompaniment:crisis-acknowledge": (
         "team_crisis_kwargs",
         only("coordinator", "accompanier", ok=405),
@@ -179,7 +179,7 @@ MATRIX = {
     ),
     "notifications:list": (None, everyone(200)),
     # POST-only actions: a GET is refused for everyone (their POST rules are
-    # tested in tests/test_notifications.py).
+    # tested in tests/notifications/test_notifications.py).
     "notifications:mark-all-read": (None, everyone(405)),
     "notifications:mark-read": ("coordinators_notification", everyone(405)),
 }
