@@ -16,7 +16,7 @@ bench:
 
 messages:
 	scripts/bootstrap runtime test
-	.venv/bin/python manage.py makemessages --locale es --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*'
+	.venv/bin/python manage.py makemessages --locale es --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 	.venv/bin/python manage.py compilemessages --ignore '.venv/*'
 
 lock:

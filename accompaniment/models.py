@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aluna.core.concurrency import VersionedModel
 from aluna.encryption.fields import EncryptedCharField, EncryptedTextField
 
 # --- Catalogues -------------------------------------------------------------------
@@ -127,19 +128,6 @@ class PsychosocialField(models.TextChoices):
 
 
 INDIVIDUAL_KIND_CODE = "individual-defender"
-
-
-class VersionedModel(models.Model):
-    """Optimistic concurrency: every save through `save_versioned` bumps `version`;
-    a form that was opened on an older version is refused (aluna.core.concurrency)."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 # --- Political subjects -----------------------------------------------------------------

@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    """The known actions. Apps may record other slug-like codes ("app.something")."""
+    """Every action the trail records; `audit_record` refuses any other code.
+
+    Values are stored in the HMAC chain: never change one, add a new member instead.
+    """
 
     VIEW = "view", _("Viewed")
     SEARCH = "search", _("Searched")
@@ -37,6 +40,11 @@ class AuditAction(models.TextChoices):
     MFA_FAILED = "mfa_failed", _("Wrong second-factor code")
     SESSIONS_REVOKED = "sessions_revoked", _("Sessions revoked")
     ROLE_CHANGED = "role_changed", _("Roles changed")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    GENERATE = "generate", _("Generated")
+    CRISIS_ACKNOWLEDGE = "crisis.acknowledge", _("Crisis alert acknowledged")
+    TRAINING_IMPORT = "training.import", _("Participants imported")
+    CERTIFICATES_ISSUED = "training.certificates", _("Certificates issued")
 
 
 # Actions that disclose a record's content: "who looked at this file".

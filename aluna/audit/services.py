@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .chain import GENESIS, compute_hmac
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
 # Any constant works; it only has to be the same for every writer.
 _CHAIN_LOCK_ID = 0x41_4C_55_4E_41  # "ALUNA"
-_ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{1,47}$")
 _TARGET_TYPE_RE = re.compile(r"^([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)?$")
 # Ids and codes only: UUIDs, numbers, slugs, hashes, url names. No spaces, no "@",
 # so no name, sentence or e-mail address fits.
@@ -86,12 +85,13 @@ def audit_record(
     so keep audited transactions short. If the caller rolls back, the event
     goes too: no trace of an action that did not happen.
 
-    `actor` defaults to the request's signed-in user. `metadata` accepts only
-    scalar ids and codes (ValueError otherwise): never names or free text.
+    `action` is an AuditAction. `actor` defaults to the request's signed-in user.
+    `metadata` accepts only scalar ids and codes (ValueError otherwise): never
+    names or free text.
     """
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}: add it to AuditAction.")
     action = str(action)
-    if not _ACTION_RE.match(action):
-        raise ValueError(f"Unknown audit action format {action!r}.")
     if not _TARGET_TYPE_RE.match(target_type):
         raise ValueError(f"Audit target_type must be 'app_label.model_name', not {target_type!r}.")
     target_id = "" if target_id is None else str(target_id)
@@ -126,3 +126,16 @@ def audit_record(
         event.hmac = compute_hmac(event, previous_hmac=previous_hmac)
         event.save(force_insert=True)
     return event
+
+
+def audit_view(request, obj, *, action: str = AuditAction.VIEW, metadata: dict | None = None):
+    """Record that the signed-in user read `obj`: a sensitive record's page, its
+    download or its export. The one way views audit a read."""
+    return audit_record(
+        action=action,
+        actor=request.user,
+        target_type=audit_target_type(obj),
+        target_id=str(obj.pk),
+        request=request,
+        metadata=metadata,
+    )

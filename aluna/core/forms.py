@@ -1,6 +1,15 @@
 from django import forms
+from django.db.models import Model, Q, QuerySet
 
 from .widgets import speed_up_selects
+
+
+def active_or_current(model: type[Model], current_ids=()) -> QuerySet:
+    """The catalogue entries a form offers: the active ones, and those the record
+    already holds (an entry deactivated since stays selectable on the records
+    that use it, and is not silently dropped on save)."""
+    kept = [pk for pk in current_ids if pk]
+    return model.objects.filter(Q(is_active=True) | Q(pk__in=kept))
 
 
 class BootstrapWidgetsMixin:

@@ -1,4 +1,7 @@
-"""Widgets that render the same HTML as Django's, faster.
+"""The project's widgets: native date pickers, and selects rendered faster.
+
+`DateInput` and `DateTimeInput` give the phone's own date and time pickers
+(`type="date"`, `type="datetime-local"`) with the ISO value those inputs need.
 
 Django renders every `<option>` of a select through a template include: at a
 few hundred options (all accompaniment staff, the 32 states) that costs ~10 ms
@@ -9,6 +12,24 @@ markup in Python, escaping every value and label with `format_html`.
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value is always ISO (yyyy-mm-dd)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; the value is ISO (yyyy-mm-ddThh:mm)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def flatatt(attrs: dict) -> str:
