@@ -12,10 +12,8 @@ class AccompanimentConfig(AppConfig):
         from aluna.core.seeding import register_seeder
 
         from .seeding import seed_demo_data
-        from .seeding_crisis import seed_crisis
 
         register_seeder("accompaniment", seed_demo_data, order=10)
-        register_seeder("accompaniment.crisis", seed_crisis, order=15)
 
         register(
             NavItem(
@@ -42,33 +40,6 @@ class AccompanimentConfig(AppConfig):
                 roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),
                 icon="exclamation-triangle",
                 order=12,
-            )
-        )
-        register(
-            NavItem(
-                label=_("Crisis board"),
-                url_name="accompaniment:crisis-board",
-                roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),
-                icon="exclamation-octagon",
-                order=9,
-            )
-        )
-        register(
-            NavItem(
-                label=_("Aggressions"),
-                url_name="accompaniment:aggression-list",
-                roles=frozenset({Role.COORDINATION, Role.ACCOMPANIMENT}),
-                icon="shield-exclamation",
-                order=13,
-            )
-        )
-        register(
-            NavItem(
-                label=_("On-call roster"),
-                url_name="accompaniment:roster",
-                roles=frozenset({Role.COORDINATION}),
-                icon="telephone",
-                order=14,
             )
         )
         register(

@@ -5,11 +5,6 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .crisis_tasks import (  # noqa: F401  (registered for the worker)
-    escalate_unacknowledged_alerts,
-    remind_due_crisis_follow_ups,
-    send_crisis_alerts,
-)
 from .services.reminders import follow_up_reminders_send
 
 

@@ -7,10 +7,10 @@ AppConfig.ready():
 
     from accompaniment.timeline import TimelineEntry, register_timeline_source
 
-    def crisis_entries(*, process, user, since=None, limit=None):
+    def intervention_entries(*, process, user, since=None, limit=None):
         ...  # at most `limit` newest entries, newest first, via an indexed query
 
-    register_timeline_source("security.crisis", crisis_entries)
+    register_timeline_source("crisis.interventions", intervention_entries)
 
 A source is called as func(*, process, user, since=None, limit=None) and returns an
 iterable of TimelineEntry. `since` (a datetime) asks only for entries at or after it;
@@ -200,27 +200,7 @@ def marker_entries(*, process, user, since=None, limit=None):
     return [m for m in markers if since is None or m.when >= since]
 
 
-def crisis_entries(*, process, user, since=None, limit=None):
-    from .models import CrisisIntervention
-
-    crises = CrisisIntervention.objects.filter(process=process).order_by("-contacted_at")
-    if since is not None:
-        crises = crises.filter(contacted_at__gte=since)
-    # The encrypted actions and referrals stay on the crisis page.
-    crises = crises.only("id", "process_id", "contacted_at", "risk_level", "channel", "status")
-    for crisis in crises[:limit] if limit else crises:
-        yield TimelineEntry(
-            when=crisis.contacted_at,
-            kind="crisis",
-            title=_("Crisis intervention · risk %(risk)s")
-            % {"risk": crisis.get_risk_level_display()},
-            url=_url_or_none("accompaniment:crisis-detail", crisis_id=crisis.pk),
-            detail=f"{crisis.get_channel_display()} · {crisis.get_status_display()}",
-        )
-
-
 register_timeline_source("accompaniment.sessions", session_entries)
-register_timeline_source("accompaniment.crises", crisis_entries)
 register_timeline_source("accompaniment.assessments", assessment_entries)
 register_timeline_source("accompaniment.objectives", objective_change_entries)
 register_timeline_source("accompaniment.markers", marker_entries)

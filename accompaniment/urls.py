@@ -31,6 +31,4 @@ urlpatterns = [
     path("", include("accompaniment.urls_processes")),
     path("", include("accompaniment.urls_sessions")),
     path("", include("accompaniment.urls_dashboard")),
-    path("", include("accompaniment.urls_aggressions")),
-    path("", include("accompaniment.urls_crisis")),
 ]

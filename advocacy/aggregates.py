@@ -194,34 +194,29 @@ def sessions_section(*, start, end) -> list[Table]:
 
 
 def crises_section(*, start, end) -> list[Table]:
-    from accompaniment.models import AggressionType, CrisisIntervention, Perpetrator, RiskLevel
+    from crisis import aggregates as crisis_numbers
 
-    low, high = _bounds(start, end)
-    crises = CrisisIntervention.objects.filter(contacted_at__gte=low, contacted_at__lt=high)
-    with_aggression = crises.filter(aggression__isnull=False)
     return [
         Table(
             label=_("Crisis interventions, by risk level"),
-            rows=_labelled(count_by(crises, "risk_level"), dict(RiskLevel.choices)),
+            rows=_labelled(
+                crisis_numbers.interventions_by_risk_level(start=start, end=end),
+                crisis_numbers.risk_level_labels(),
+            ),
             has_total=True,
         ),
         Table(
             label=_("Crisis interventions, by type of aggression"),
             rows=_labelled(
-                count_by(
-                    with_aggression.filter(aggression__types__isnull=False), "aggression__types"
-                ),
-                _catalogue_labels(AggressionType),
+                crisis_numbers.interventions_by_aggression_type(start=start, end=end),
+                crisis_numbers.aggression_type_labels(),
             ),
         ),
         Table(
             label=_("Crisis interventions, by perpetrator"),
             rows=_labelled(
-                count_by(
-                    with_aggression.filter(aggression__perpetrators__isnull=False),
-                    "aggression__perpetrators",
-                ),
-                _catalogue_labels(Perpetrator),
+                crisis_numbers.interventions_by_perpetrator(start=start, end=end),
+                crisis_numbers.perpetrator_labels(),
             ),
         ),
     ]

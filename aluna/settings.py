@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aluna.core",
     # Domain apps: accompaniment is the hub
     "accompaniment",
+    "crisis",
     "security",
     "training",
     "advocacy",
@@ -185,9 +186,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    "crisis-escalate": {"task": "accompaniment.crisis.escalate", "schedule": 60.0},
+    "crisis-escalate": {"task": "crisis.escalate", "schedule": 60.0},
     "crisis-follow-up-reminders": {
-        "task": "accompaniment.crisis.remind_follow_ups",
+        "task": "crisis.remind_follow_ups",
         "schedule": crontab(minute="*/5"),
     },
     "advocacy-report-due-reminders": {

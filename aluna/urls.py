@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("acompanamiento/", include("accompaniment.urls")),
+    # Crisis response keeps the addresses it had inside accompaniment (bookmarks, e-mails).
+    path("acompanamiento/", include("crisis.urls")),
     path("seguridad/", include("security.urls")),
     path("formacion/", include("training.urls")),
     path("incidencia/", include("advocacy.urls")),

@@ -156,10 +156,10 @@ def _staff_steps(user, rng: random.Random) -> list[Step]:
             expect=302,
         ),
         Step("attention lists", reverse("accompaniment:attention")),
-        Step("crisis board", reverse("accompaniment:crisis-board")),
+        Step("crisis board", reverse("crisis:crisis-board")),
         Step(
             "crisis save",
-            reverse("accompaniment:crisis-create"),
+            reverse("crisis:crisis-create"),
             form=crisis_form,
             expect=302,
         ),
@@ -180,7 +180,7 @@ def _coordinator_steps(user, rng: random.Random) -> list[Step]:
         Step("attention lists", reverse("accompaniment:attention")),
         Step("subject list", reverse("accompaniment:index")),
         Step("process detail", reverse("accompaniment:process-detail", args=[process_id])),
-        Step("crisis board", reverse("accompaniment:crisis-board")),
+        Step("crisis board", reverse("crisis:crisis-board")),
         Step("security", reverse("security:index")),
     ]
 

@@ -193,13 +193,13 @@ def crisis_quick_save(user) -> dict | None:
 
 # --- Crisis response: the board, the quick form and its save (budget: save < 100 ms).
 for _crisis_page in (
-    Page("crisis board (coordinación)", "coordinator", "accompaniment:crisis-board"),
-    Page("crisis board (acompañamiento)", "accompanier1", "accompaniment:crisis-board"),
-    Page("crisis quick form", "accompanier1", "accompaniment:crisis-create"),
+    Page("crisis board (coordinación)", "coordinator", "crisis:crisis-board"),
+    Page("crisis board (acompañamiento)", "accompanier1", "crisis:crisis-board"),
+    Page("crisis quick form", "accompanier1", "crisis:crisis-create"),
     Page(
         "crisis quick form: save",
         "accompanier1",
-        "accompaniment:crisis-create",
+        "crisis:crisis-create",
         post_data=crisis_quick_save,
     ),
 ):

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.mfa",
     "tests.fixtures.celery_worker",
     "tests.fixtures.browser",
+    "tests.fixtures.seeded",
 ]
 
 

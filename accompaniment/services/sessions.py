@@ -8,8 +8,8 @@ from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
 
-from ..models import Process, ProcessKind, Session
-from .crisis import crisis_follow_up_done_by_session
+from ..models import Process, Session
+from ..signals import session_recorded
 
 CLOSED_PROCESS_MESSAGE = _(
     "This process is closed or archived: its record is read-only and no session can be added "
@@ -90,11 +90,9 @@ def session_record(*, process: Process, actor, data: dict, request=None) -> Sess
             last_session_on=max(filter(None, [locked.last_session_on, session_day])),
             next_session_on=session.next_session_on,
         )
-        if locked.kind == ProcessKind.CRISIS:
-            # A session with the person is the follow-up contact that was due.
-            crisis_follow_up_done_by_session(
-                process_id=locked.pk, actor=actor, at=session.started_at
-            )
+        # Inside the transaction: a receiver's writes (crisis marks the follow-up
+        # that was due) commit or roll back with the session.
+        session_recorded.send(sender=Session, session=session, process=locked, actor=actor)
         audit_record(
             action=AuditAction.CREATE,
             actor=actor,

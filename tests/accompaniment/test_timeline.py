@@ -141,7 +141,7 @@ def test_team_member_sees_a_crisis_intervention_in_the_timeline(login, accompani
     from django.urls import reverse
     from django.utils import timezone
 
-    from accompaniment.services.crisis import crisis_record
+    from crisis.services.interventions import crisis_record
 
     crisis = crisis_record(
         actor=accompanier,
@@ -157,5 +157,5 @@ def test_team_member_sees_a_crisis_intervention_in_the_timeline(login, accompani
         reverse("accompaniment:process-timeline", kwargs={"process_id": crisis.process_id})
     )
 
-    crisis_url = reverse("accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    crisis_url = reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
     assert f'href="{crisis_url}"' in response.content.decode()

@@ -17,19 +17,12 @@ from accompaniment.factories import (
     ProcessFactory,
     SessionFactory,
 )
-from accompaniment.models import (
-    Aggression,
-    AggressionType,
-    CrisisIntervention,
-    FederalEntity,
-    Perpetrator,
-    ProcessKind,
-    RiskLevel,
-)
+from accompaniment.models import AggressionType, FederalEntity, Perpetrator, ProcessKind, RiskLevel
 from advocacy.models import Donor, DonorReport, Grant, ReportStatus
 from advocacy.services import report_download_pdf, report_generate
 from advocacy.suppression import SMALL, recomputable_cells
 from aluna.audit.models import AuditEvent
+from crisis.models import Aggression, CrisisIntervention
 from tests.fixtures.celery_worker import wait_for
 from tests.fixtures.mfa import mark_recently_reauthenticated
 

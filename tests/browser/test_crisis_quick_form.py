@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accompaniment.models import CrisisIntervention
+from crisis.models import CrisisIntervention
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,7 +46,7 @@ def test_accompanier_can_log_a_crisis_on_a_phone_in_at_most_12_interactions(
     # Arrange: Pablo is on the team of "Colectivo Semilla"; he starts from the crisis board.
     page = phone_page
     _sign_in(page, login(accompanier), live_server)
-    page.goto(live_server.url + reverse("accompaniment:crisis-board"))
+    page.goto(live_server.url + reverse("crisis:crisis-board"))
     act = Counter()
 
     # Act: open the quick form and fill only what a phone call gives.

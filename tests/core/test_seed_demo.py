@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from accompaniment.selectors.crisis import crises_for_user, crisis_board_for_user
 from aluna.accounts.models import User
 from aluna.accounts.roles import Role
 from aluna.core import seeding
+from crisis.selectors.interventions import crises_for_user, crisis_board_for_user
 from security.selectors import (
     checkins_open_for_list,
     measures_for_user,
@@ -155,10 +155,10 @@ def test_operator_cannot_seed_demo_accounts_in_production(settings):
 
 # Crisis, security and training evaluations: every seeder through the command.
 SEEDED_MODELS = (
-    "accompaniment.Aggression",
-    "accompaniment.CrisisIntervention",
-    "accompaniment.CrisisAlert",
-    "accompaniment.CrisisFollowUp",
+    "crisis.Aggression",
+    "crisis.CrisisIntervention",
+    "crisis.CrisisAlert",
+    "crisis.CrisisFollowUp",
     "security.RiskAssessment",
     "security.Threat",
     "security.RiskFactor",

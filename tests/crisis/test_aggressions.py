@@ -11,15 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.factories import CollectiveFactory, PoliticalSubjectFactory, ProcessFactory
-from accompaniment.models import (
-    Aggression,
-    AggressionReport,
-    AggressionType,
-    FederalEntity,
-    Perpetrator,
-)
+from accompaniment.models import AggressionType, FederalEntity, Perpetrator
 from aluna.audit.models import AuditEvent
 from aluna.core.concurrency import STALE_EDIT_MESSAGE
+from crisis.models import Aggression, AggressionReport
 
 SVG = "{http://www.w3.org/2000/svg}"
 NARRATIVE = "Dos hombres armados rondaron la casa de la defensora en Juchitán"
@@ -33,8 +28,8 @@ def _english_interface(settings):
 
 def _url(name, aggression=None):
     if aggression is None:
-        return reverse(f"accompaniment:{name}")
-    return reverse(f"accompaniment:{name}", kwargs={"aggression_id": aggression.pk})
+        return reverse(f"crisis:{name}")
+    return reverse(f"crisis:{name}", kwargs={"aggression_id": aggression.pk})
 
 
 def _type(code="threat"):
@@ -179,7 +174,7 @@ def test_non_member_cannot_see_an_aggression_outside_their_scope(
 
 
 def test_accompanier_gets_404_for_a_missing_aggression(login, accompanier):
-    url = reverse("accompaniment:aggression-detail", kwargs={"aggression_id": uuid.uuid4()})
+    url = reverse("crisis:aggression-detail", kwargs={"aggression_id": uuid.uuid4()})
 
     assert login(accompanier).get(url).status_code == 404
 
@@ -479,7 +474,7 @@ def test_team_member_can_read_the_narrative_and_every_view_is_audited(
     event = _last_event()
     assert (event.action, event.target_type, event.target_id, event.actor) == (
         "view",
-        "accompaniment.aggression",
+        "crisis.aggression",
         str(team_aggression.pk),
         accompanier,
     )

@@ -11,27 +11,23 @@ from django.utils import timezone
 from accompaniment.factories import PoliticalSubjectFactory
 from accompaniment.models import (
     AggressionType,
-    CrisisAlert,
-    CrisisFollowUp,
-    CrisisIntervention,
     FederalEntity,
-    OnCallShift,
     Process,
     ProcessKind,
     RiskLevel,
     SubjectKind,
 )
-from accompaniment.selectors.crisis import crisis_board_for_user
-from accompaniment.selectors.roster import local_week_start
-from accompaniment.services.crisis import (
-    crisis_alerts_escalate,
-    crisis_alerts_send,
-    crisis_follow_up_done_by_session,
-    crisis_follow_up_reminders_send,
-    crisis_record,
-)
 from aluna.audit.models import AuditEvent
 from aluna.notifications.models import Notification
+from crisis.models import CrisisAlert, CrisisFollowUp, CrisisIntervention, OnCallShift
+from crisis.selectors.interventions import crisis_board_for_user
+from crisis.selectors.roster import local_week_start
+from crisis.services.alerts import crisis_alerts_escalate, crisis_alerts_send
+from crisis.services.follow_ups import (
+    crisis_follow_up_done_by_session,
+    crisis_follow_up_reminders_send,
+)
+from crisis.services.interventions import crisis_record
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +76,11 @@ def _roster(*users, at=None):
 def test_accompanier_can_log_a_crisis_with_the_minimum(login, accompanier, team_process):
     client = login(accompanier)
 
-    response = client.post(reverse("accompaniment:crisis-create"), _quick_post())
+    response = client.post(reverse("crisis:crisis-create"), _quick_post())
 
     crisis = CrisisIntervention.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    assert response.url == reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
     assert crisis.process.kind == ProcessKind.CRISIS
     assert crisis.process.subject_id == team_process.subject_id
     assert crisis.process.lead == accompanier
@@ -111,7 +107,7 @@ def test_accompanier_can_quick_create_a_subject_and_a_new_aggression(login, acco
     types = list(AggressionType.objects.filter(is_active=True)[:2])
 
     response = client.post(
-        reverse("accompaniment:crisis-create"),
+        reverse("crisis:crisis-create"),
         _quick_post(
             subject_query="Defensora del río",
             create_subject="on",
@@ -157,7 +153,7 @@ def test_accompanier_cannot_save_bad_input_and_gets_a_400(
 ):
     client = login(accompanier)
 
-    response = client.post(reverse("accompaniment:crisis-create"), _quick_post(**overrides))
+    response = client.post(reverse("crisis:crisis-create"), _quick_post(**overrides))
 
     assert response.status_code == 400
     assert CrisisIntervention.objects.count() == 0
@@ -169,7 +165,7 @@ def test_accompanier_cannot_log_a_crisis_for_another_teams_subject(
     client = login(other_accompanier)
 
     response = client.post(
-        reverse("accompaniment:crisis-create"),
+        reverse("crisis:crisis-create"),
         _quick_post(subject=str(team_subject.pk), subject_query=""),
     )
 
@@ -182,11 +178,9 @@ def test_accompanier_can_choose_among_several_matching_subjects(login, accompani
     one = PoliticalSubjectFactory(alias="Radio Norte", created_by=accompanier)
     PoliticalSubjectFactory(alias="Radio Sur", created_by=accompanier)
 
-    ambiguous = client.post(
-        reverse("accompaniment:crisis-create"), _quick_post(subject_query="Radio")
-    )
+    ambiguous = client.post(reverse("crisis:crisis-create"), _quick_post(subject_query="Radio"))
     chosen = client.post(
-        reverse("accompaniment:crisis-create"),
+        reverse("crisis:crisis-create"),
         _quick_post(subject_query="Radio", subject=str(one.pk)),
     )
 
@@ -200,12 +194,12 @@ def test_accompanier_can_choose_among_several_matching_subjects(login, accompani
 def test_other_roles_cannot_open_the_crisis_pages(request, login, who):
     client = login(request.getfixturevalue(who))
 
-    for name in ("accompaniment:crisis-create", "accompaniment:crisis-board"):
+    for name in ("crisis:crisis-create", "crisis:crisis-board"):
         assert client.get(reverse(name)).status_code == 403
 
 
 def test_accompanier_can_open_the_quick_form_with_now_as_default(login, accompanier):
-    response = login(accompanier).get(reverse("accompaniment:crisis-create"))
+    response = login(accompanier).get(reverse("crisis:crisis-create"))
 
     assert response.status_code == 200
     assert response.context["form"].initial["responders"] == [accompanier.pk]
@@ -220,13 +214,13 @@ def test_non_member_cannot_see_a_crisis_of_another_team(
     crisis = _crisis(actor=accompanier, subject=team_subject)
     client = login(other_accompanier)
 
-    for name in ("accompaniment:crisis-detail", "accompaniment:crisis-edit"):
+    for name in ("crisis:crisis-detail", "crisis:crisis-edit"):
         assert client.get(reverse(name, kwargs={"crisis_id": crisis.pk})).status_code == 404
-    ack = client.post(reverse("accompaniment:crisis-acknowledge", kwargs={"crisis_id": crisis.pk}))
+    ack = client.post(reverse("crisis:crisis-acknowledge", kwargs={"crisis_id": crisis.pk}))
     assert ack.status_code == 404
     follow_up = crisis.follow_ups.first()
     done = client.post(
-        reverse("accompaniment:crisis-follow-up-done", kwargs={"follow_up_id": follow_up.pk}),
+        reverse("crisis:crisis-follow-up-done", kwargs={"follow_up_id": follow_up.pk}),
         {"action": "done"},
     )
     assert done.status_code == 404
@@ -240,7 +234,7 @@ def test_coordinator_can_see_a_crisis_and_the_view_is_audited(
     crisis = _crisis(actor=accompanier, subject=team_subject)
 
     response = login(coordinator).get(
-        reverse("accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk})
+        reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
     )
 
     assert response.status_code == 200
@@ -252,7 +246,7 @@ def test_accompanier_can_complete_a_crisis_later_and_a_stale_form_is_refused(
 ):
     crisis = _crisis(actor=accompanier, subject=team_subject)
     client = login(accompanier)
-    url = reverse("accompaniment:crisis-edit", kwargs={"crisis_id": crisis.pk})
+    url = reverse("crisis:crisis-edit", kwargs={"crisis_id": crisis.pk})
     data = {
         "version": "1",
         "contacted_at": _local_input(crisis.contacted_at),
@@ -277,7 +271,7 @@ def test_accompanier_can_complete_a_crisis_later_and_a_stale_form_is_refused(
 def test_a_responder_can_acknowledge_and_escalation_stops(accompanier, coordinator, team_subject):
     crisis = _crisis(actor=accompanier, subject=team_subject)
     crisis_alerts_send(intervention_id=crisis.pk, now=timezone.now())
-    from accompaniment.services.crisis import crisis_acknowledge
+    from crisis.services.interventions import crisis_acknowledge
 
     crisis_acknowledge(intervention=crisis, user=accompanier)
 
@@ -294,15 +288,15 @@ def test_accompanier_can_mark_a_follow_up_done_or_reschedule_it(login, accompani
     new_due = timezone.now() + dt.timedelta(days=2)
 
     done = client.post(
-        reverse("accompaniment:crisis-follow-up-done", kwargs={"follow_up_id": first.pk}),
+        reverse("crisis:crisis-follow-up-done", kwargs={"follow_up_id": first.pk}),
         {"action": "done", "note": "Llamada de seguimiento."},
     )
     moved = client.post(
-        reverse("accompaniment:crisis-follow-up-done", kwargs={"follow_up_id": second.pk}),
+        reverse("crisis:crisis-follow-up-done", kwargs={"follow_up_id": second.pk}),
         {"action": "reschedule", "due_at": _local_input(new_due)},
     )
     refused = client.post(
-        reverse("accompaniment:crisis-follow-up-done", kwargs={"follow_up_id": second.pk}),
+        reverse("crisis:crisis-follow-up-done", kwargs={"follow_up_id": second.pk}),
         {"action": "reschedule", "due_at": "yesterday"},
     )
 
@@ -424,14 +418,14 @@ def test_accompanier_sees_only_the_crises_of_their_teams_on_the_board(
     mine = _crisis(actor=accompanier, subject=team_subject)
     _crisis(actor=other_accompanier, subject=PoliticalSubjectFactory(created_by=other_accompanier))
 
-    response = login(accompanier).get(reverse("accompaniment:crisis-board"))
+    response = login(accompanier).get(reverse("crisis:crisis-board"))
 
     assert response.status_code == 200
     assert list(response.context["page_obj"]) == [mine]
 
 
 def test_board_shows_an_empty_state_without_open_crises(login, coordinator):
-    response = login(coordinator).get(reverse("accompaniment:crisis-board"))
+    response = login(coordinator).get(reverse("crisis:crisis-board"))
 
     assert response.status_code == 200
     assert "No open crisis." in response.content.decode()
@@ -439,7 +433,7 @@ def test_board_shows_an_empty_state_without_open_crises(login, coordinator):
 
 def _board_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("accompaniment:crisis-board")).status_code == 200
+        assert client.get(reverse("crisis:crisis-board")).status_code == 200
     return len(queries)
 
 
@@ -455,7 +449,7 @@ def test_board_query_count_does_not_grow_with_the_crises(login, coordinator, acc
 
 
 def _detail_queries(client, crisis) -> int:
-    url = reverse("accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    url = reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

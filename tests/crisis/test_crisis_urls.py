@@ -2,5 +2,5 @@ from django.urls import reverse
 
 
 def test_crisis_pages_have_no_name_in_their_urls():
-    assert reverse("accompaniment:crisis-board") == "/acompanamiento/crisis/"
-    assert reverse("accompaniment:crisis-create") == "/acompanamiento/crisis/nueva/"
+    assert reverse("crisis:crisis-board") == "/acompanamiento/crisis/"
+    assert reverse("crisis:crisis-create") == "/acompanamiento/crisis/nueva/"

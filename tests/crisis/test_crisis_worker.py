@@ -1,8 +1,7 @@
 """Crisis alerts and escalation through the REAL Celery worker.
 
-The worker must know the crisis tasks (accompaniment/tasks.py imports
-accompaniment.crisis_tasks) and resolve the crisis URLs (accompaniment/urls.py
-includes accompaniment.urls_crisis).
+The worker must know the crisis tasks (crisis/tasks.py, found by Celery's
+autodiscovery) and resolve the crisis URLs (crisis/urls.py).
 """
 
 import datetime as dt
@@ -12,10 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.crisis_tasks import escalate_unacknowledged_alerts
-from accompaniment.models import CrisisAlert, CrisisIntervention, OnCallShift
-from accompaniment.selectors.roster import local_week_start
-from accompaniment.services.crisis import crisis_acknowledge
+from crisis.models import CrisisAlert, CrisisIntervention, OnCallShift
+from crisis.selectors.roster import local_week_start
+from crisis.services.interventions import crisis_acknowledge
+from crisis.tasks import escalate_unacknowledged_alerts
 from tests.fixtures.celery_worker import wait_for
 
 pytestmark = [pytest.mark.worker]
@@ -44,7 +43,7 @@ def _body(message) -> str:
 
 def _log_crisis(client, *, subject_query: str, risk: str) -> CrisisIntervention:
     response = client.post(
-        reverse("accompaniment:crisis-create"),
+        reverse("crisis:crisis-create"),
         {
             "subject_query": subject_query,
             "contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -73,7 +72,7 @@ def test_on_call_coordinator_and_team_get_an_email_without_names_or_places(
 
     # Assert: one e-mail each, with the link and the risk level, and nothing that identifies.
     assert _recipients(messages) == sorted([accompanier.email, coordinator.email])
-    link = reverse("accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    link = reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
     subject = crisis.process.subject
     for message in messages:
         text = f"{message['Subject']}\n{_body(message)}"

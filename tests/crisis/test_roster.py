@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.models import OnCallShift
-from accompaniment.selectors.roster import week_start_for
 from aluna.accounts.factories import UserFactory
 from aluna.accounts.roles import Role
 from aluna.audit.models import AuditEvent
+from crisis.models import OnCallShift
+from crisis.selectors.roster import week_start_for
 
 
 @pytest.fixture(autouse=True)
@@ -23,11 +23,11 @@ def _english_interface(settings):
 
 
 def _roster():
-    return reverse("accompaniment:roster")
+    return reverse("crisis:roster")
 
 
 def _remove(shift):
-    return reverse("accompaniment:roster-shift-delete", kwargs={"shift_id": shift.pk})
+    return reverse("crisis:roster-shift-delete", kwargs={"shift_id": shift.pk})
 
 
 def _this_monday():
@@ -100,7 +100,7 @@ def test_coordinator_can_add_a_slot_and_it_is_audited(login, coordinator, accomp
     event = _last_event()
     assert (event.action, event.target_type, event.target_id) == (
         "create",
-        "accompaniment.oncallshift",
+        "crisis.oncallshift",
         str(shift.pk),
     )
     assert event.metadata == {"position": 0, "week": _next_monday().isoformat()}
@@ -189,7 +189,7 @@ def test_coordinator_cannot_remove_without_confirming(login, coordinator, shift)
 
 
 def test_coordinator_gets_404_for_a_missing_slot(login, coordinator):
-    url = reverse("accompaniment:roster-shift-delete", kwargs={"shift_id": uuid.uuid4()})
+    url = reverse("crisis:roster-shift-delete", kwargs={"shift_id": uuid.uuid4()})
 
     assert login(coordinator).get(url).status_code == 404
 

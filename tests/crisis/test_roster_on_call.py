@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accompaniment.models import OnCallShift
-from accompaniment.selectors.roster import on_call_for
+from crisis.models import OnCallShift
+from crisis.selectors.roster import on_call_for
 
 MX = ZoneInfo("America/Mexico_City")
 UTC = ZoneInfo("UTC")

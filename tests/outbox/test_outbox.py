@@ -18,9 +18,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.models import CrisisIntervention, OnCallShift
-from accompaniment.selectors.roster import local_week_start
-from accompaniment.services.crisis import crisis_alerts_send, crisis_record
 from aluna import celery_app
 from aluna.accounts.factories import UserFactory
 from aluna.accounts.roles import Role
@@ -29,6 +26,10 @@ from aluna.notifications.tasks import deliver_notification_email
 from aluna.outbox.models import OutboxMessage
 from aluna.outbox.services import outbox_dispatch, outbox_enqueue
 from aluna.outbox.tasks import dispatch_outbox
+from crisis.models import CrisisIntervention, OnCallShift
+from crisis.selectors.roster import local_week_start
+from crisis.services.alerts import crisis_alerts_send
+from crisis.services.interventions import crisis_record
 from tests.fixtures.celery_worker import (
     RedisServer,
     celery_producer,
@@ -37,7 +38,7 @@ from tests.fixtures.celery_worker import (
 )
 
 DELIVER = "aluna.notifications.tasks.deliver_notification_email"
-SEND_ALERTS = "accompaniment.crisis.send_alerts"
+SEND_ALERTS = "crisis.send_alerts"
 NARRATIVE = "Hombres armados rodearon la casa comunitaria"
 
 
@@ -277,11 +278,9 @@ def test_crisis_alerts_sent_twice_cannot_notify_anybody_twice(
 
     assert (first, second) == (2, 0)
     assert Notification.objects.count() == 2
-    assert sorted(OutboxMessage.objects.values_list("task_name", flat=True)) == [
-        SEND_ALERTS,
-        DELIVER,
-        DELIVER,
-    ]
+    assert sorted(OutboxMessage.objects.values_list("task_name", flat=True)) == sorted(
+        [SEND_ALERTS, DELIVER, DELIVER]
+    )
 
 
 def test_staff_can_save_a_crisis_while_redis_is_frozen(
@@ -292,7 +291,7 @@ def test_staff_can_save_a_crisis_while_redis_is_frozen(
     broker.server.freeze()
     try:
         started = time.monotonic()
-        response = client.post(reverse("accompaniment:crisis-create"), _quick_post(team_subject))
+        response = client.post(reverse("crisis:crisis-create"), _quick_post(team_subject))
         elapsed = time.monotonic() - started
     finally:
         broker.server.thaw()
@@ -352,7 +351,7 @@ def test_staff_can_save_a_crisis_with_redis_down_and_alerts_go_out_once_it_is_ba
         # Act: Pablo logs a crisis, with Olga on it, while Redis is down.
         started = time.monotonic()
         response = client.post(
-            reverse("accompaniment:crisis-create"),
+            reverse("crisis:crisis-create"),
             _quick_post(team_subject, accompanier, other_accompanier),
         )
         elapsed = time.monotonic() - started
@@ -362,9 +361,7 @@ def test_staff_can_save_a_crisis_with_redis_down_and_alerts_go_out_once_it_is_ba
         crisis = CrisisIntervention.objects.get()
         (waiting,) = OutboxMessage.objects.all()
         assert response.status_code == 302
-        assert response.url == reverse(
-            "accompaniment:crisis-detail", kwargs={"crisis_id": crisis.pk}
-        )
+        assert response.url == reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
         assert (waiting.task_name, waiting.args) == (SEND_ALERTS, [str(crisis.pk)])
         assert (waiting.dispatched_at, waiting.last_error) == (None, "OperationalError")
         assert elapsed < 1.5

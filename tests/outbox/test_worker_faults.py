@@ -14,11 +14,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from accompaniment.models import OnCallShift
-from accompaniment.selectors.roster import local_week_start
-from accompaniment.services.crisis import crisis_record
 from aluna.notifications.models import Notification
 from aluna.outbox.models import OutboxMessage
+from crisis.models import OnCallShift
+from crisis.selectors.roster import local_week_start
+from crisis.services.interventions import crisis_record
 from tests.fixtures.celery_worker import celery_producer, free_port, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("outbox_faults")]

@@ -90,13 +90,13 @@ MATRIX = {
     # Role first: another accompanier gets 403 here, not 404.
     "accompaniment:dashboard-organisation": ("team_process_kwargs", only("coordinator")),
     "accompaniment:attention": (None, only("coordinator", "accompanier")),
-    "accompaniment:aggression-list": (None, only("coordinator", "accompanier")),
-    "accompaniment:aggression-create": (None, only("coordinator", "accompanier")),
-    "accompaniment:aggression-detail": ("team_aggression_kwargs", team_record()),
-    "accompaniment:aggression-edit": ("team_aggression_kwargs", team_record()),
-    "accompaniment:aggression-stats": (None, only("coordinator")),
-    "accompaniment:roster": (None, only("coordinator")),
-    "accompaniment:roster-shift-delete": ("roster_shift_kwargs", only("coordinator")),
+    "crisis:aggression-list": (None, only("coordinator", "accompanier")),
+    "crisis:aggression-create": (None, only("coordinator", "accompanier")),
+    "crisis:aggression-detail": ("team_aggression_kwargs", team_record()),
+    "crisis:aggression-edit": ("team_aggression_kwargs", team_record()),
+    "crisis:aggression-stats": (None, only("coordinator")),
+    "crisis:roster": (None, only("coordinator")),
+    "crisis:roster-shift-delete": ("roster_shift_kwargs", only("coordinator")),
     "security:measures-not-implemented": (None, only("coordinator", "accompanier")),
     "security:checkin-create": (None, only("coordinator", "accompanier")),
     "security:process": ("team_process_kwargs", team_record()),
@@ -112,16 +112,16 @@ MATRIX = {
     "security:plan-protocol-add": ("security_plan_kwargs", team_record()),
     "security:checkin-detail": ("checkin_kwargs", team_record()),
     "security:checkin-close": ("checkin_kwargs", team_record()),
-    "accompaniment:crisis-board": (None, only("coordinator", "accompanier")),
-    "accompaniment:crisis-create": (None, only("coordinator", "accompanier")),
-    "accompaniment:crisis-detail": ("team_crisis_kwargs", team_record()),
-    "accompaniment:crisis-edit": ("team_crisis_kwargs", team_record()),
+    "crisis:crisis-board": (None, only("coordinator", "accompanier")),
+    "crisis:crisis-create": (None, only("coordinator", "accompanier")),
+    "crisis:crisis-detail": ("team_crisis_kwargs", team_record()),
+    "crisis:crisis-edit": ("team_crisis_kwargs", team_record()),
     # POST-only; their refusals are tested in tests/crisis/test_crisis.py.
-    "accompaniment:crisis-acknowledge": (
+    "crisis:crisis-acknowledge": (
         "team_crisis_kwargs",
         only("coordinator", "accompanier", ok=405),
     ),
-    "accompaniment:crisis-follow-up-done": (
+    "crisis:crisis-follow-up-done": (
         "team_follow_up_kwargs",
         only("coordinator", "accompanier", ok=405),
     ),
@@ -295,7 +295,8 @@ def team_assessment_kwargs(team_process):
 def team_aggression_kwargs(team_subject, accompanier):
     from django.utils import timezone
 
-    from accompaniment.models import Aggression, AggressionType
+    from accompaniment.models import AggressionType
+    from crisis.models import Aggression
 
     aggression = Aggression.objects.create(occurred_at=timezone.now(), recorded_by=accompanier)
     aggression.types.set([AggressionType.objects.get(code="threat")])
@@ -309,7 +310,7 @@ def roster_shift_kwargs(coordinator):
 
     from django.utils import timezone
 
-    from accompaniment.models import OnCallShift
+    from crisis.models import OnCallShift
 
     today = timezone.localdate()
     shift = OnCallShift.objects.create(
@@ -382,7 +383,7 @@ def checkin_kwargs(accompanier, coordinator):
 def team_crisis(accompanier, team_subject):
     from django.utils import timezone
 
-    from accompaniment.services.crisis import crisis_record
+    from crisis.services.interventions import crisis_record
 
     return crisis_record(
         actor=accompanier,

@@ -109,8 +109,8 @@ PUBLIC_ROUTES = {
 
 # POST-only actions: their forms are rendered on another page.
 HOSTS = {
-    "accompaniment:crisis-acknowledge": "accompaniment:crisis-detail",
-    "accompaniment:crisis-follow-up-done": "accompaniment:crisis-detail",
+    "crisis:crisis-acknowledge": "crisis:crisis-detail",
+    "crisis:crisis-follow-up-done": "crisis:crisis-detail",
     "advocacy:report-generate": "advocacy:report-detail",
     "training:enrolment-status": "training:cohort-detail",
     "training:certificate-issue": "training:cohort-detail",
@@ -219,9 +219,9 @@ def foreign_ids(other_accompanier, coordinator):
         ProcessFactory,
         SessionFactory,
     )
-    from accompaniment.models import Aggression
-    from accompaniment.services.crisis import crisis_record
     from aluna.accounts.factories import UserFactory
+    from crisis.models import Aggression
+    from crisis.services.interventions import crisis_record
     from security.models import ProtectionMeasure
     from security.services import plan_create
     from training.factories import CohortFactory, EnrolmentFactory, TrainingSessionFactory

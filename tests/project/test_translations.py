@@ -10,7 +10,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Path("locale") / "es" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["aluna", "accompaniment", "security", "training", "advocacy", "templates"]
+SOURCE_DIRS = [
+    "aluna",
+    "accompaniment",
+    "crisis",
+    "security",
+    "training",
+    "advocacy",
+    "templates",
+]
 
 
 def _entries(po_file: Path, *flags: str) -> list[str]:

@@ -1,0 +1,70 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from aluna.accounts.roles import Role
+
+CASE_ROLES = frozenset({Role.ACCOMPANIMENT, Role.COORDINATION})
+# The record types these models had in the audit trail while they lived in the
+# accompaniment app: "who consulted this record" keeps showing those events.
+MOVED_FROM_ACCOMPANIMENT = (
+    "aggression",
+    "aggressionreport",
+    "crisisintervention",
+    "crisisalert",
+    "crisisfollowup",
+    "oncallshift",
+)
+
+
+class CrisisConfig(AppConfig):
+    """Crisis response: aggressions, crisis interventions, alerts, follow-ups and the
+    on-call roster. Built on the accompaniment hub, which knows nothing of it."""
+
+    name = "crisis"
+    verbose_name = _("Crisis response")
+
+    def ready(self):
+        from accompaniment.signals import session_recorded
+        from accompaniment.timeline import register_timeline_source
+        from aluna.audit.selectors import register_target_alias
+        from aluna.core.navigation import NavItem, register
+        from aluna.core.seeding import register_seeder
+
+        from . import receivers
+        from .seeding import seed_crisis
+        from .timeline import intervention_entries
+
+        register_seeder("crisis", seed_crisis, order=15)
+        register_timeline_source("crisis.interventions", intervention_entries)
+        session_recorded.connect(
+            receivers.complete_follow_up_on_session, dispatch_uid="crisis.follow_up_on_session"
+        )
+        for model in MOVED_FROM_ACCOMPANIMENT:
+            register_target_alias(f"crisis.{model}", f"accompaniment.{model}")
+        register(
+            NavItem(
+                label=_("Crisis board"),
+                url_name="crisis:crisis-board",
+                roles=CASE_ROLES,
+                icon="exclamation-octagon",
+                order=9,
+            )
+        )
+        register(
+            NavItem(
+                label=_("Aggressions"),
+                url_name="crisis:aggression-list",
+                roles=CASE_ROLES,
+                icon="shield-exclamation",
+                order=13,
+            )
+        )
+        register(
+            NavItem(
+                label=_("On-call roster"),
+                url_name="crisis:roster",
+                roles=frozenset({Role.COORDINATION}),
+                icon="telephone",
+                order=14,
+            )
+        )

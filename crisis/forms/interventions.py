@@ -1,0 +1,315 @@
+"""Crisis forms: the quick form (phone first, a minute to fill) and its completion."""
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accompaniment.models import AggressionType, FederalEntity, RiskLevel, SubjectKind
+from accompaniment.selectors.access import subjects_for_user
+from accompaniment.selectors.catalogues import active_entries
+from aluna.core.concurrency import VersionedFormMixin
+from aluna.core.widgets import DateTimeInput
+
+from ..models import (
+    Aggression,
+    ContactChannel,
+    CrisisIntervention,
+    CrisisStatus,
+    ImmediateNeed,
+)
+from ..selectors.interventions import aggressions_of_subject, subject_matches_for_crisis
+from ..selectors.roster import crisis_staff_choices
+
+TEXT_MAX_LENGTH = 5_000
+ALIAS_MAX_LENGTH = 80
+# A contact logged a few minutes late from another device clock is fine; the future is not.
+MAX_FUTURE = dt.timedelta(minutes=10)
+MAX_PAST = dt.timedelta(days=60)
+
+RISK_CHOICES = [
+    (RiskLevel.LOW, RiskLevel.LOW.label),
+    (RiskLevel.MEDIUM, RiskLevel.MEDIUM.label),
+    (RiskLevel.HIGH, RiskLevel.HIGH.label),
+    (RiskLevel.CRITICAL, RiskLevel.CRITICAL.label),
+]
+
+
+def _clean_contacted_at(value):
+    now = timezone.now()
+    if value > now + MAX_FUTURE:
+        raise forms.ValidationError(_("The contact cannot be in the future."))
+    if value < now - MAX_PAST:
+        raise forms.ValidationError(
+            _("The contact is more than 60 days old: record it as a session instead.")
+        )
+    return value
+
+
+class _CrisisFieldsMixin:
+    """Limits and widgets shared by both forms."""
+
+    def _setup_common(self, *, user):
+        self.user = user
+        for name in ("actions_taken", "referrals"):
+            self.fields[name].widget.attrs["maxlength"] = TEXT_MAX_LENGTH
+            self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        self.fields["responders"].queryset = crisis_staff_choices()
+        self.fields["channel"].widget.attrs["class"] = "btn-check"
+        self.fields["risk_level"].widget.attrs["class"] = "btn-check"
+        for name in ("immediate_needs", "responders"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
+    """Subject, when, how and risk are required; everything else can wait.
+
+    The subject is found by its working alias among the user's cases: one match is
+    taken, several are offered as a choice, none offers the quick creation (alias,
+    kind, state). Names are never asked for here.
+    """
+
+    subject_query = forms.CharField(
+        label=_("Subject (working alias)"),
+        max_length=ALIAS_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
+    )
+    subject = forms.ModelChoiceField(
+        label=_("Subject"),
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a subject from your cases.")},
+    )
+    create_subject = forms.BooleanField(
+        label=_("New subject: create it with this alias"), required=False
+    )
+    new_kind = forms.ModelChoiceField(label=_("Kind"), queryset=None, required=False)
+    new_state = forms.ModelChoiceField(label=_("State"), queryset=None, required=False)
+    contacted_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    channel = forms.ChoiceField(
+        label=_("How"),
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say how the contact happened.")},
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"),
+        choices=RISK_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the risk level.")},
+    )
+    aggression = forms.ModelChoiceField(
+        label=_("Link an aggression already recorded"), queryset=None, required=False
+    )
+    aggression_types = forms.ModelMultipleChoiceField(
+        label=_("New aggression: types"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    immediate_needs = forms.MultipleChoiceField(
+        label=_("Immediate needs"),
+        choices=ImmediateNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions_taken = forms.CharField(
+        label=_("Actions taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referrals = forms.CharField(
+        label=_("Referrals made"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responders = forms.ModelMultipleChoiceField(
+        label=_("Who is on it"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You, if nobody is ticked."),
+    )
+
+    def __init__(self, *args, user, subject=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_common(user=user)
+        self.preset_subject = subject
+        self.candidates: list = [subject] if subject is not None else []
+        self.fields["subject"].queryset = subjects_for_user(user=user).filter(is_archived=False)
+        self.fields["new_kind"].queryset = active_entries(SubjectKind)
+        self.fields["new_state"].queryset = active_entries(FederalEntity)
+        self.fields["aggression_types"].queryset = active_entries(AggressionType)
+        self.fields["aggression"].queryset = (
+            aggressions_of_subject(subject=subject)
+            if subject is not None
+            else Aggression.objects.none()
+        )
+        self.fields["new_kind"].widget.attrs["class"] = "form-select"
+        self.fields["new_state"].widget.attrs["class"] = "form-select"
+        self.fields["aggression"].widget.attrs["class"] = "form-select"
+        self.fields["subject"].widget.attrs["class"] = "btn-check"
+        self.fields["create_subject"].widget.attrs["class"] = "form-check-input"
+        self.initial.setdefault(
+            "contacted_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        self.initial.setdefault("responders", [user.pk])
+        if subject is not None:
+            self.initial.setdefault("subject", subject.pk)
+
+    def _rows(self, name: str) -> list[tuple[str, str, str, bool]]:
+        """(value, label, id, checked) for a choice field, rendered by a plain template
+        loop: Django's per-option widget templates cost ~1 ms per option, and the
+        quick form offers over a hundred (responders, states, types)."""
+        bound = self[name]
+        value = bound.value()
+        values = value if isinstance(value, list | tuple) else [value]
+        selected = {str(v) for v in values if v not in (None, "")}
+        return [
+            (str(choice), str(label), f"{bound.auto_id}_{index}", str(choice) in selected)
+            for index, (choice, label) in enumerate(bound.field.choices)
+            if str(choice) != ""
+        ]
+
+    @property
+    def responder_rows(self):
+        return self._rows("responders")
+
+    @property
+    def need_rows(self):
+        return self._rows("immediate_needs")
+
+    @property
+    def aggression_type_rows(self):
+        return self._rows("aggression_types")
+
+    @property
+    def kind_rows(self):
+        return self._rows("new_kind")
+
+    @property
+    def state_rows(self):
+        return self._rows("new_state")
+
+    def clean_contacted_at(self):
+        return _clean_contacted_at(self.cleaned_data["contacted_at"])
+
+    def clean_subject_query(self):
+        return " ".join(self.cleaned_data["subject_query"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.get("subject"):
+            return cleaned
+        subject = cleaned.get("subject")
+        query = cleaned.get("subject_query", "")
+        if subject is None and cleaned.get("create_subject"):
+            if not query:
+                self.add_error("subject_query", _("Give the working alias of the new subject."))
+            if not cleaned.get("new_kind"):
+                self.add_error("new_kind", _("Choose the kind of the new subject."))
+            cleaned["new_alias"] = query
+        elif subject is None:
+            matches = subject_matches_for_crisis(user=self.user, query=query)
+            if not query:
+                self.add_error("subject_query", _("Type the working alias of the subject."))
+            elif len(matches) == 1:
+                cleaned["subject"] = subject = matches[0]
+            elif matches:
+                self.candidates = matches
+                self.add_error("subject", _("Several subjects match this alias: choose one below."))
+            else:
+                self.add_error(
+                    "subject_query",
+                    _(
+                        "None of your cases has this alias. Check it, or tick "
+                        "“New subject” to create it."
+                    ),
+                )
+        if subject is not None:
+            self.candidates = [subject]
+        aggression = cleaned.get("aggression")
+        if aggression is not None:
+            if subject is None or not aggression.subjects.filter(pk=subject.pk).exists():
+                self.add_error("aggression", _("This aggression does not concern this subject."))
+            elif cleaned.get("aggression_types"):
+                self.add_error(
+                    "aggression_types",
+                    _("Link an existing aggression or describe a new one, not both."),
+                )
+        return cleaned
+
+
+class CrisisEditForm(_CrisisFieldsMixin, VersionedFormMixin, forms.ModelForm):
+    """Complete an intervention later: every field, with the version it was opened on."""
+
+    immediate_needs = forms.MultipleChoiceField(
+        label=_("Immediate needs"),
+        choices=ImmediateNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CrisisIntervention
+        fields = [
+            "contacted_at",
+            "channel",
+            "risk_level",
+            "aggression",
+            "immediate_needs",
+            "actions_taken",
+            "referrals",
+            "responders",
+            "status",
+        ]
+        widgets = {
+            "contacted_at": DateTimeInput(),
+            "channel": forms.RadioSelect,
+            "risk_level": forms.RadioSelect,
+            "actions_taken": forms.Textarea(attrs={"rows": 3}),
+            "referrals": forms.Textarea(attrs={"rows": 3}),
+            "responders": forms.CheckboxSelectMultiple,
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_common(user=user)
+        self.fields["channel"].choices = ContactChannel.choices
+        self.fields["risk_level"].choices = RISK_CHOICES
+        self.fields["status"].choices = CrisisStatus.choices
+        self.fields["status"].widget.attrs["class"] = "form-check-input"
+        self.fields["aggression"].queryset = aggressions_of_subject(
+            subject=self.instance.process.subject
+        )
+        self.fields["aggression"].widget.attrs["class"] = "form-select"
+        self.initial.setdefault("version", self.instance.version)
+
+    def clean_contacted_at(self):
+        value = self.cleaned_data["contacted_at"]
+        if value == self.instance.contacted_at:
+            return value
+        return _clean_contacted_at(value)
+
+    def clean_responders(self):
+        responders = self.cleaned_data["responders"]
+        if not responders:
+            raise forms.ValidationError(_("Someone must be on it."))
+        return responders
+
+
+class FollowUpDoneForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FollowUpRescheduleForm(forms.Form):
+    due_at = forms.DateTimeField(label=_("New due time"), widget=DateTimeInput())
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        if due_at < timezone.now():
+            raise forms.ValidationError(_("The new due time cannot be in the past."))
+        return due_at

@@ -1,0 +1,178 @@
+"""Write side of crisis response: recording and correcting an emergency accompaniment.
+
+One user action is one transaction with its audit row; the alerts go through the
+outbox (task `crisis.send_alerts`, see crisis/tasks.py and services/alerts.py),
+published after commit.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accompaniment.models import PoliticalSubject, Process, ProcessKind, ProcessStatus
+from aluna.audit.models import AuditAction
+from aluna.audit.services import audit_record, audit_target_type
+from aluna.core.concurrency import save_versioned
+from aluna.outbox.services import outbox_enqueue
+
+from ..models import Aggression, CrisisAlert, CrisisFollowUp, CrisisIntervention, CrisisStatus
+
+# Registered by crisis/tasks.py; services enqueue tasks by name (no import of tasks).
+SEND_ALERTS_TASK = "crisis.send_alerts"
+
+_INTERVENTION_FIELDS = (
+    "contacted_at",
+    "channel",
+    "risk_level",
+    "immediate_needs",
+    "actions_taken",
+    "referrals",
+)
+
+
+def _follow_up_hours() -> list[int]:
+    return list(getattr(settings, "CRISIS_FOLLOW_UP_HOURS", [24, 72, 168]))
+
+
+# --- Saving an intervention ---------------------------------------------------------------
+
+
+def _subject_quick_create(*, actor, alias: str, kind, state) -> PoliticalSubject:
+    """A subject with just an alias, a kind and a state; the rest is completed later.
+    The (encrypted) name starts as the alias until the team records it."""
+    subject = PoliticalSubject(name=alias, alias=alias, kind=kind, state=state, created_by=actor)
+    subject.save(force_insert=True)
+    return subject
+
+
+def _emergency_process_for(*, subject: PoliticalSubject, actor, responders) -> Process:
+    """The subject's open crisis process (locked), or a new one led by `actor`."""
+    process = (
+        Process.objects.select_for_update()
+        .filter(subject=subject, kind=ProcessKind.CRISIS, is_archived=False)
+        .exclude(status=ProcessStatus.CLOSED)
+        .order_by("-opened_on")
+        .first()
+    )
+    if process is None:
+        process = Process(
+            subject=subject,
+            kind=ProcessKind.CRISIS,
+            status=ProcessStatus.ACTIVE,
+            opened_on=timezone.localdate(),
+            lead=actor,
+            frequency_days=7,
+        )
+        process.save(force_insert=True)
+    process.team.add(process.lead, *responders)
+    return process
+
+
+def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
+    """Log an emergency accompaniment from the validated quick form.
+
+    Side effects, in one transaction: quick-creates the subject when asked; finds the
+    subject's open crisis process or opens one (lead = `actor`, team += responders);
+    inserts the intervention (a new aggression with the given types when asked);
+    schedules the follow-ups at now + CRISIS_FOLLOW_UP_HOURS; writes an audit event.
+    Through the outbox (same transaction, published after commit): SEND_ALERTS_TASK.
+    """
+    now = timezone.now()
+    responders = list(data.get("responders") or []) or [actor]
+    with transaction.atomic():
+        subject = data.get("subject")
+        if subject is None:
+            subject = _subject_quick_create(
+                actor=actor,
+                alias=data["new_alias"],
+                kind=data["new_kind"],
+                state=data.get("new_state"),
+            )
+        process = _emergency_process_for(subject=subject, actor=actor, responders=responders)
+        aggression = data.get("aggression")
+        if aggression is None and data.get("aggression_types"):
+            aggression = Aggression(
+                occurred_at=data["contacted_at"],
+                is_approximate=True,
+                state=subject.state,
+                recorded_by=actor,
+            )
+            aggression.save(force_insert=True)
+            aggression.types.set(data["aggression_types"])
+            aggression.subjects.add(subject)
+        intervention = CrisisIntervention(
+            process=process,
+            aggression=aggression,
+            recorded_by=actor,
+            status=CrisisStatus.OPEN,
+            last_contact_at=data["contacted_at"],
+        )
+        for name in _INTERVENTION_FIELDS:
+            if name in data and data[name] is not None:
+                setattr(intervention, name, data[name])
+        intervention.save(force_insert=True)
+        intervention.responders.set(responders)
+        CrisisFollowUp.objects.bulk_create(
+            CrisisFollowUp(intervention=intervention, due_at=now + dt.timedelta(hours=hours))
+            for hours in _follow_up_hours()
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            target_type=audit_target_type(intervention),
+            target_id=str(intervention.pk),
+            request=request,
+            metadata={"process": str(process.pk), "risk": intervention.risk_level},
+        )
+        outbox_enqueue(SEND_ALERTS_TASK, str(intervention.pk))
+    return intervention
+
+
+def crisis_update(
+    *, intervention: CrisisIntervention, actor, data: dict, expected_version: int, request=None
+) -> CrisisIntervention:
+    """Complete or correct an intervention, if nobody saved it meanwhile.
+
+    Side effects, in one transaction: saves it (version + 1), its responders (also
+    added to the process team); writes an audit event. Raises StaleEdit.
+    """
+    with transaction.atomic():
+        for name in (*_INTERVENTION_FIELDS, "aggression", "status"):
+            if name in data:
+                setattr(intervention, name, data[name])
+        if intervention.contacted_at and intervention.contacted_at > intervention.last_contact_at:
+            intervention.last_contact_at = intervention.contacted_at
+        save_versioned(intervention, expected_version=expected_version)
+        responders = list(data.get("responders") or [])
+        if responders:
+            intervention.responders.set(responders)
+            intervention.process.team.add(*responders)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            target_type=audit_target_type(intervention),
+            target_id=str(intervention.pk),
+            request=request,
+            metadata={"risk": intervention.risk_level, "status": intervention.status},
+        )
+    return intervention
+
+
+def crisis_acknowledge(*, intervention: CrisisIntervention, user, request=None) -> int:
+    """`user` takes the alert: every pending alert of the crisis is acknowledged, which
+    stops the escalation. Returns how many alerts changed."""
+    with transaction.atomic():
+        changed = CrisisAlert.objects.filter(
+            intervention=intervention, acknowledged_at__isnull=True
+        ).update(acknowledged_at=timezone.now(), acknowledged_by=user)
+        audit_record(
+            action=AuditAction.CRISIS_ACKNOWLEDGE,
+            actor=user,
+            target_type=audit_target_type(intervention),
+            target_id=str(intervention.pk),
+            request=request,
+            metadata={"alerts": changed},
+        )
+    return changed
