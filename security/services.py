@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accompaniment.services.reminders import process_reference
+from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
 from aluna.notifications.services import notification_send
@@ -90,7 +91,7 @@ def risk_assessment_create(
             ]
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(assessment),
             target_id=str(assessment.pk),
@@ -113,7 +114,7 @@ def risk_assessment_update(
             update_fields=["assessed_on", "summary"],
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(assessment),
             target_id=str(assessment.pk),
@@ -150,7 +151,7 @@ def measure_create(*, process, actor, data: dict, request=None) -> ProtectionMea
     with transaction.atomic():
         measure.save()
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(measure),
             target_id=str(measure.pk),
@@ -167,7 +168,7 @@ def measure_update(
     with transaction.atomic():
         save_versioned(measure, expected_version=expected_version, update_fields=MEASURE_FIELDS)
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(measure),
             target_id=str(measure.pk),
@@ -175,6 +176,19 @@ def measure_update(
             metadata={"status": measure.status},
         )
     return measure
+
+
+def measure_search_record(*, actor, results: int, request=None) -> None:
+    """A list of measures was read (granted but not implemented): audited "search"
+    with the count only."""
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.SEARCH,
+            actor=actor,
+            target_type=audit_target_type(ProtectionMeasure),
+            request=request,
+            metadata={"results": results},
+        )
 
 
 MEASURE_EXPIRY_KIND = "security-measure-expiry"
@@ -255,7 +269,7 @@ def checkin_create(
             for i, user in enumerate(contacts)
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(checkin),
             target_id=str(checkin.pk),
@@ -273,7 +287,7 @@ def checkin_close(*, checkin: CheckIn, actor, now: dt.datetime | None = None, re
         )
         if updated:
             audit_record(
-                action="update",
+                action=AuditAction.UPDATE,
                 actor=actor,
                 target_type=audit_target_type(checkin),
                 target_id=str(checkin.pk),
@@ -358,7 +372,7 @@ def plan_create(*, process, actor, data: dict, request=None) -> SecurityPlan:
             process=process, title=data["title"], review_on=data["review_on"]
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),
@@ -377,7 +391,7 @@ def plan_update(
             plan, expected_version=expected_version, update_fields=["title", "review_on"]
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),
@@ -396,7 +410,7 @@ def plan_measure_add(*, plan: SecurityPlan, actor, data: dict, request=None) -> 
             status=data["status"],
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),
@@ -415,7 +429,7 @@ def plan_protocol_add(*, plan: SecurityPlan, actor, data: dict, request=None) ->
             who_to_call=data["who_to_call"],
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accompaniment.selectors.access import process_get_for_user
 from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
-from aluna.audit.services import audit_record, audit_target_type
+from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import STALE_EDIT_MESSAGE, StaleEdit
 
@@ -37,21 +37,9 @@ def _post_or_none(request):
     return request.POST if request.method == "POST" else None
 
 
-def _audit_view(request, obj):
-    audit_record(
-        action="view",
-        actor=request.user,
-        target_type=audit_target_type(obj),
-        target_id=str(obj.pk),
-        request=request,
-    )
-
-
 def _who_viewed(request, obj):
     """ "Who consulted this record" for coordinación; None (no box) for everyone else."""
-    if not request.user.has_role(Role.COORDINATION):
-        return None
-    return audit_views_of(target_type=audit_target_type(obj), target_id=obj.pk)
+    return audit_views_of(obj) if request.user.has_role(Role.COORDINATION) else None
 
 
 def _process(request, process_id):
@@ -81,7 +69,7 @@ def index(request):
 @case_workers
 def process_security(request, process_id):
     process = _process(request, process_id)
-    _audit_view(request, process)
+    audit_view(request, process)
     assessments = Paginator(
         selectors.risk_assessments_for_process_page(process=process), 10
     ).get_page(request.GET.get("page"))
@@ -145,7 +133,7 @@ def assessment_detail(request, assessment_id):
     assessment = selectors.risk_assessment_get_for_user(
         user=request.user, assessment_id=assessment_id
     )
-    _audit_view(request, assessment)
+    audit_view(request, assessment)
     previous = selectors.risk_assessment_previous(assessment=assessment)
     context = {
         "assessment": assessment,
@@ -229,7 +217,7 @@ def measure_edit(request, measure_id):
     measure = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)
     process = measure.process
     if request.method == "GET":
-        _audit_view(request, measure)
+        audit_view(request, measure)
     initial = {name: getattr(measure, name) for name in services.MEASURE_FIELDS}
     initial["version"] = measure.version
     form = ProtectionMeasureEditForm(_post_or_none(request), process=process, initial=initial)
@@ -273,12 +261,8 @@ def measure_edit(request, measure_id):
 def measures_not_implemented(request):
     queryset = selectors.measures_granted_not_implemented_for_user(user=request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        action="search",
-        actor=request.user,
-        target_type="security.protectionmeasure",
-        request=request,
-        metadata={"results": page.paginator.count},
+    services.measure_search_record(
+        actor=request.user, results=page.paginator.count, request=request
     )
     return render(request, "security/measures_not_implemented.html", {"page_obj": page})
 
@@ -310,7 +294,7 @@ def checkin_create(request):
 @case_workers
 def checkin_detail(request, checkin_id):
     checkin = selectors.checkin_get_for_user(user=request.user, checkin_id=checkin_id)
-    _audit_view(request, checkin)
+    audit_view(request, checkin)
     contacts = list(checkin.contacts.select_related("user"))
     return render(
         request,
@@ -360,7 +344,7 @@ def plan_create(request, process_id):
 @case_workers
 def plan_detail(request, plan_id):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    _audit_view(request, plan)
+    audit_view(request, plan)
     context = {
         "plan": plan,
         "process": plan.process,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accompaniment.factories import ProcessFactory
+from aluna.audit.models import AuditEvent
 from aluna.notifications.models import Notification
 from security.aggregates import measures_granted_by_source, measures_granted_by_status
 from security.models import MeasureStatus, ProtectionMeasure
@@ -132,6 +133,22 @@ def test_accompanier_sees_only_team_measures_granted_but_not_implemented(
     response = login(accompanier).get(reverse("security:measures-not-implemented"))
 
     assert [m.pk for m in response.context["page_obj"]] == [mine.pk]
+
+
+def test_accompanier_leaves_a_count_only_trace_of_the_not_implemented_list(
+    login, accompanier, team_process
+):
+    _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED)
+
+    login(accompanier).get(reverse("security:measures-not-implemented"))
+
+    event = AuditEvent.objects.get(action="search")
+    assert (event.actor, event.target_type, event.target_id, event.metadata) == (
+        accompanier,
+        "security.protectionmeasure",
+        "",
+        {"results": 1},
+    )
 
 
 def test_advocacy_counts_of_measures_not_implemented_are_numbers_only(team_process):
