@@ -111,7 +111,7 @@ def risk_assessment_update(
         save_versioned(
             assessment,
             expected_version=expected_version,
-            update_fields=["assessed_on", "summary"],
+            update_fields=RiskAssessment.EDITABLE_FIELDS,
         )
         audit_record(
             action=AuditAction.UPDATE,
@@ -125,21 +125,9 @@ def risk_assessment_update(
 
 # --- Protection measures -----------------------------------------------------------------------
 
-MEASURE_FIELDS = [
-    "source",
-    "cidh_number",
-    "kind",
-    "status",
-    "granted_on",
-    "implemented_on",
-    "review_on",
-    "expires_on",
-    "notes",
-]
-
 
 def _measure_apply(measure: ProtectionMeasure, data: dict) -> None:
-    for name in MEASURE_FIELDS:
+    for name in ProtectionMeasure.EDITABLE_FIELDS:
         setattr(measure, name, data.get(name) or ("" if name in ("cidh_number", "notes") else None))
     if measure.source != MeasureSource.CIDH:
         measure.cidh_number = ""
@@ -166,7 +154,11 @@ def measure_update(
 ) -> ProtectionMeasure:
     _measure_apply(measure, data)
     with transaction.atomic():
-        save_versioned(measure, expected_version=expected_version, update_fields=MEASURE_FIELDS)
+        save_versioned(
+            measure,
+            expected_version=expected_version,
+            update_fields=ProtectionMeasure.EDITABLE_FIELDS,
+        )
         audit_record(
             action=AuditAction.UPDATE,
             actor=actor,
@@ -388,7 +380,7 @@ def plan_update(
     plan.review_on = data["review_on"]
     with transaction.atomic():
         save_versioned(
-            plan, expected_version=expected_version, update_fields=["title", "review_on"]
+            plan, expected_version=expected_version, update_fields=SecurityPlan.EDITABLE_FIELDS
         )
         audit_record(
             action=AuditAction.UPDATE,

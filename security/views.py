@@ -27,6 +27,7 @@ from .forms import (
     SecurityPlanForm,
     ThreatFormSet,
 )
+from .models import ProtectionMeasure
 from .risk import RISK_BANDS
 
 case_workers = role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
@@ -218,7 +219,7 @@ def measure_edit(request, measure_id):
     process = measure.process
     if request.method == "GET":
         audit_view(request, measure)
-    initial = {name: getattr(measure, name) for name in services.MEASURE_FIELDS}
+    initial = {name: getattr(measure, name) for name in ProtectionMeasure.EDITABLE_FIELDS}
     initial["version"] = measure.version
     form = ProtectionMeasureEditForm(_post_or_none(request), process=process, initial=initial)
     stale_values = None
