@@ -47,6 +47,15 @@ class OnlyValidateMixin:
         pass
 
 
+class EditFormMixin(VersionedFormMixin):
+    """The edit form of a versioned record: shows `instance` and carries the version
+    it was opened on (what `submit_versioned` compares)."""
+
+    def __init__(self, *args, instance, **kwargs):
+        kwargs["initial"] = {"version": instance.version, **kwargs.get("initial", {})}
+        super().__init__(*args, instance=instance, **kwargs)
+
+
 # --- Risk assessments --------------------------------------------------------------------------
 
 
@@ -74,7 +83,7 @@ class RiskAssessmentForm(OnlyValidateMixin, BootstrapWidgetsMixin, forms.ModelFo
         return value
 
 
-class RiskAssessmentEditForm(VersionedFormMixin, RiskAssessmentForm):
+class RiskAssessmentEditForm(EditFormMixin, RiskAssessmentForm):
     pass
 
 
@@ -168,7 +177,7 @@ class ProtectionMeasureForm(OnlyValidateMixin, BootstrapWidgetsMixin, forms.Mode
         return data
 
 
-class ProtectionMeasureEditForm(VersionedFormMixin, ProtectionMeasureForm):
+class ProtectionMeasureEditForm(EditFormMixin, ProtectionMeasureForm):
     pass
 
 
@@ -256,7 +265,7 @@ class SecurityPlanForm(OnlyValidateMixin, BootstrapWidgetsMixin, forms.ModelForm
         return value
 
 
-class SecurityPlanEditForm(VersionedFormMixin, SecurityPlanForm):
+class SecurityPlanEditForm(EditFormMixin, SecurityPlanForm):
     pass
 
 

@@ -11,7 +11,7 @@ from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
-from aluna.core.concurrency import STALE_EDIT_MESSAGE, StaleEdit
+from aluna.core.concurrency import submit_versioned
 
 from . import selectors, services
 from .forms import (
@@ -27,11 +27,11 @@ from .forms import (
     SecurityPlanForm,
     ThreatFormSet,
 )
-from .models import ProtectionMeasure
 from .risk import RISK_BANDS
 
 case_workers = role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
 PAGE_SIZE = 25
+FORM_TEMPLATE = "security/simple_form.html"
 
 
 def _post_or_none(request):
@@ -41,6 +41,14 @@ def _post_or_none(request):
 def _who_viewed(request, obj):
     """ "Who consulted this record" for coordinación; None (no box) for everyone else."""
     return audit_views_of(obj) if request.user.has_role(Role.COORDINATION) else None
+
+
+def _save_with(service, request, **record):
+    """The `save` of submit_versioned: `service` on `record`, given the form's data and
+    the version it was opened on."""
+    return lambda data: service(
+        **record, actor=request.user, data=data, expected_version=data["version"], request=request
+    )
 
 
 def _process(request, process_id):
@@ -157,37 +165,14 @@ def assessment_edit(request, assessment_id):
     process = assessment.process
     if process.is_read_only:
         return _refuse_read_only(request, process)
-    initial = {
-        "assessed_on": assessment.assessed_on,
-        "summary": assessment.summary,
-        "version": assessment.version,
-    }
-    form = RiskAssessmentEditForm(_post_or_none(request), process=process, initial=initial)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_assessment_update(
-                assessment=assessment,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Assessed on"), current.assessed_on),
-                (_("Summary"), current.summary),
-            ]
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        else:
-            messages.success(request, _("The risk assessment was saved."))
-            return redirect("security:assessment-detail", assessment_id=assessment.pk)
-    context = {"form": form, "process": process, "stale_values": stale_values}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", context, status=status)
+    form = RiskAssessmentEditForm(_post_or_none(request), instance=assessment, process=process)
+    save = _save_with(services.risk_assessment_update, request, assessment=assessment)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The risk assessment was saved."))
+        return redirect("security:assessment-detail", assessment_id=assessment.pk)
+    context = {**submission.context, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
 # --- Protection measures -----------------------------------------------------------------------
@@ -217,45 +202,22 @@ def measure_create(request, process_id):
 def measure_edit(request, measure_id):
     measure = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)
     process = measure.process
-    if request.method == "GET":
-        audit_view(request, measure)
-    initial = {name: getattr(measure, name) for name in ProtectionMeasure.EDITABLE_FIELDS}
-    initial["version"] = measure.version
-    form = ProtectionMeasureEditForm(_post_or_none(request), process=process, initial=initial)
-    stale_values = None
     if request.method == "POST" and process.is_read_only:
         return _refuse_read_only(request, process)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(
-                measure=measure,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Status"), current.get_status_display()),
-                (_("Implemented on"), current.implemented_on),
-                (_("Expires on"), current.expires_on),
-                (_("Notes"), current.notes),
-            ]
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        else:
-            messages.success(request, _("The protection measure was saved."))
-            return redirect("security:process", process_id=process.pk)
+    if request.method == "GET":
+        audit_view(request, measure)
+    form = ProtectionMeasureEditForm(_post_or_none(request), instance=measure, process=process)
+    save = _save_with(services.measure_update, request, measure=measure)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The protection measure was saved."))
+        return redirect("security:process", process_id=process.pk)
     context = {
-        "form": form,
+        **submission.context,
         "process": process,
-        "stale_values": stale_values,
         "who_viewed": _who_viewed(request, measure),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", context, status=status)
+    return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
 @case_workers
@@ -365,30 +327,14 @@ def plan_edit(request, plan_id):
     process = plan.process
     if process.is_read_only:
         return _refuse_read_only(request, process)
-    initial = {"title": plan.title, "review_on": plan.review_on, "version": plan.version}
-    form = SecurityPlanEditForm(_post_or_none(request), initial=initial)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(
-                plan=plan,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [(_("Title"), current.title), (_("Review on"), current.review_on)]
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        else:
-            messages.success(request, _("The security plan was saved."))
-            return redirect("security:plan-detail", plan_id=plan.pk)
-    context = {"form": form, "process": process, "stale_values": stale_values}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", context, status=status)
+    form = SecurityPlanEditForm(_post_or_none(request), instance=plan)
+    save = _save_with(services.plan_update, request, plan=plan)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The security plan was saved."))
+        return redirect("security:plan-detail", plan_id=plan.pk)
+    context = {**submission.context, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
 def _plan_item_add(request, plan_id, form_class, prefix, service):

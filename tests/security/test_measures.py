@@ -84,6 +84,24 @@ def test_accompanier_cannot_save_an_invalid_measure(login, accompanier, team_pro
     assert ProtectionMeasure.objects.count() == 0
 
 
+def test_accompanier_can_open_a_measure_on_its_saved_values(login, accompanier, team_process):
+    measure = _measure(team_process, notes="Botón entregado", expires_on=dt.date(2031, 1, 1))
+
+    response = login(accompanier).get(
+        reverse("security:measure-edit", kwargs={"measure_id": measure.pk})
+    )
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert [form[name].value() for name in ("kind", "notes", "expires_on", "version")] == [
+        "panic_button",
+        "Botón entregado",
+        dt.date(2031, 1, 1),
+        1,
+    ]
+    assert 'value="2031-01-01"' in response.content.decode()
+
+
 def test_accompanier_cannot_overwrite_a_measure_saved_by_someone_else(
     login, client, accompanier, coordinator, team_process
 ):
@@ -104,13 +122,15 @@ def test_accompanier_cannot_overwrite_a_measure_saved_by_someone_else(
     )
 
     measure.refresh_from_db()
-    assert (saved.status_code, response.status_code) == (302, 400)
+    assert (saved.status_code, response.status_code) == (302, 409)
     assert (measure.status, measure.version) == (MeasureStatus.IMPLEMENTED, 2)
     assert response.context["form"]["notes"].value() == "Sin botón aún"
-    assert ("Status", "Implemented") in [
-        (str(label), str(value)) for label, value in response.context["stale_values"]
-    ]
-    assert 'data-testid="stale-values"' in response.content.decode()
+    assert response.context["form"]["version"].value() == 2
+    stale_values = {str(label): str(value) for label, value in response.context["stale_values"]}
+    assert (stale_values["Status"], stale_values["Notes"]) == ("Implemented", "—")
+    page = response.content.decode()
+    assert 'data-testid="stale-values"' in page
+    assert "Sin botón aún" in page
 
 
 def test_non_member_cannot_edit_a_measure(login, other_accompanier, team_process):

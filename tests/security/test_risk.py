@@ -161,6 +161,26 @@ def test_advocate_cannot_open_the_security_of_a_process(login, advocate, team_pr
     assert response.status_code == 403
 
 
+def test_accompanier_can_edit_an_assessment_from_its_saved_date_and_summary(
+    login, accompanier, team_process
+):
+    assessment = _assess(team_process, accompanier, on=dt.date.today(), threats=[(1, 1)])
+    RiskAssessment.objects.filter(pk=assessment.pk).update(summary="Resumen guardado")
+    client = login(accompanier)
+    url = reverse("security:assessment-edit", kwargs={"assessment_id": assessment.pk})
+
+    form = client.get(url).context["form"]
+    saved = client.post(
+        url, {"assessed_on": dt.date.today().isoformat(), "summary": "Nuevo", "version": "1"}
+    )
+
+    assessment.refresh_from_db()
+    assert (form["summary"].value(), form["version"].value()) == ("Resumen guardado", 1)
+    assert saved.status_code == 302
+    assert (assessment.summary, assessment.version) == ("Nuevo", 2)
+    assert AuditEvent.objects.filter(action="update", target_id=str(assessment.pk)).count() == 1
+
+
 def test_accompanier_cannot_save_a_stale_assessment_edit(
     login, client, accompanier, coordinator, team_process
 ):
@@ -175,7 +195,7 @@ def test_accompanier_cannot_save_a_stale_assessment_edit(
         url, {"assessed_on": today, "summary": "De Pablo", "version": "1"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert RiskAssessment.objects.get(pk=assessment.pk).summary == "De Carmen"
     assert response.context["form"]["summary"].value() == "De Pablo"
     assert response.context["form"]["version"].value() == 2
