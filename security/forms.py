@@ -117,6 +117,39 @@ ThreatFormSet = forms.formset_factory(
 FactorFormSet = forms.formset_factory(FactorForm, extra=3, max_num=20, validate_max=True)
 
 
+def _filled_rows(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
+
+
+class RiskAssessmentFormGroup:
+    """A new assessment's form and its threats, vulnerabilities and capacities,
+    validated and read as one."""
+
+    def __init__(self, data=None, *, process):
+        self.form = RiskAssessmentForm(data, process=process)
+        self.formsets = {
+            "threats": ThreatFormSet(data, prefix="threats"),
+            "vulnerabilities": FactorFormSet(data, prefix="vulnerabilities"),
+            "capacities": FactorFormSet(data, prefix="capacities"),
+        }
+
+    def is_valid(self) -> bool:
+        # Every part is validated, so the page shows all the errors at once.
+        return all([self.form.is_valid(), *(f.is_valid() for f in self.formsets.values())])
+
+    @property
+    def cleaned_data(self) -> dict:
+        """The keyword arguments of services.risk_assessment_create: the rows filled in."""
+        rows = {name: _filled_rows(formset) for name, formset in self.formsets.items()}
+        return {
+            name: self.form.cleaned_data[name] for name in RiskAssessment.EDITABLE_FIELDS
+        } | rows
+
+    @property
+    def context(self) -> dict:
+        return {"form": self.form, **self.formsets}
+
+
 # --- Protection measures -----------------------------------------------------------------------
 
 

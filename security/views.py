@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accompaniment.selectors.access import process_get_for_user
 from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
@@ -16,16 +15,14 @@ from aluna.core.concurrency import submit_versioned
 from . import selectors, services
 from .forms import (
     CheckInForm,
-    FactorFormSet,
     PlanMeasureForm,
     ProtectionMeasureEditForm,
     ProtectionMeasureForm,
     ProtocolForm,
     RiskAssessmentEditForm,
-    RiskAssessmentForm,
+    RiskAssessmentFormGroup,
     SecurityPlanEditForm,
     SecurityPlanForm,
-    ThreatFormSet,
 )
 from .risk import RISK_BANDS
 
@@ -36,6 +33,11 @@ FORM_TEMPLATE = "security/simple_form.html"
 
 def _post_or_none(request):
     return request.POST if request.method == "POST" else None
+
+
+def _status(request) -> int:
+    """A form shown again after a POST was refused input."""
+    return 400 if request.method == "POST" else 200
 
 
 def _who_viewed(request, obj):
@@ -52,11 +54,7 @@ def _save_with(service, request, **record):
 
 
 def _process(request, process_id):
-    return process_get_for_user(
-        user=request.user,
-        process_id=process_id,
-        queryset=selectors.processes_for_user(user=request.user).select_related("subject"),
-    )
+    return selectors.process_get_for_user(user=request.user, process_id=process_id)
 
 
 def _refuse_read_only(request, process):
@@ -86,8 +84,8 @@ def process_security(request, process_id):
         "process": process,
         "subject": process.subject,
         "page_obj": assessments,
-        "measures": list(selectors.measures_for_process_page(process=process)[:50]),
-        "plans": list(selectors.plans_for_process_page(process=process)[:20]),
+        "measures": selectors.measures_for_process_page(process=process),
+        "plans": selectors.plans_for_process_page(process=process),
         "bands": RISK_BANDS,
     }
     return render(request, "security/process.html", context)
@@ -102,39 +100,15 @@ def assessment_create(request, process_id):
     process = _process(request, process_id)
     if process.is_read_only:
         return _refuse_read_only(request, process)
-    data = _post_or_none(request)
-    form = RiskAssessmentForm(data, process=process)
-    threats = ThreatFormSet(data, prefix="threats")
-    vulnerabilities = FactorFormSet(data, prefix="vulnerabilities")
-    capacities = FactorFormSet(data, prefix="capacities")
-    formsets = (threats, vulnerabilities, capacities)
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
-
-        def rows(formset):
-            return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
-
+    parts = RiskAssessmentFormGroup(_post_or_none(request), process=process)
+    if request.method == "POST" and parts.is_valid():
         assessment = services.risk_assessment_create(
-            process=process,
-            actor=request.user,
-            assessed_on=form.cleaned_data["assessed_on"],
-            summary=form.cleaned_data["summary"],
-            threats=rows(threats),
-            vulnerabilities=rows(vulnerabilities),
-            capacities=rows(capacities),
-            request=request,
+            process=process, actor=request.user, request=request, **parts.cleaned_data
         )
         messages.success(request, _("The risk assessment was recorded."))
         return redirect("security:assessment-detail", assessment_id=assessment.pk)
-    context = {
-        "form": form,
-        "threats": threats,
-        "vulnerabilities": vulnerabilities,
-        "capacities": capacities,
-        "process": process,
-        "bands": RISK_BANDS,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/assessment_form.html", context, status=status)
+    context = {**parts.context, "process": process, "bands": RISK_BANDS}
+    return render(request, "security/assessment_form.html", context, status=_status(request))
 
 
 @case_workers
@@ -191,10 +165,8 @@ def measure_create(request, process_id):
         )
         messages.success(request, _("The protection measure was recorded."))
         return redirect("security:process", process_id=process.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "security/simple_form.html", {"form": form, "process": process}, status=status
-    )
+    context = {"form": form, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers
@@ -250,25 +222,20 @@ def checkin_create(request):
         )
         messages.success(request, _("The trip was registered. Check in when you arrive."))
         return redirect("security:checkin-detail", checkin_id=checkin.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", {"form": form}, status=status)
+    return render(request, FORM_TEMPLATE, {"form": form}, status=_status(request))
 
 
 @case_workers
 def checkin_detail(request, checkin_id):
     checkin = selectors.checkin_get_for_user(user=request.user, checkin_id=checkin_id)
     audit_view(request, checkin)
-    contacts = list(checkin.contacts.select_related("user"))
-    return render(
-        request,
-        "security/checkin_detail.html",
-        {
-            "checkin": checkin,
-            "contacts": contacts,
-            "reference": services.checkin_reference(checkin),
-            "who_viewed": _who_viewed(request, checkin),
-        },
-    )
+    context = {
+        "checkin": checkin,
+        "contacts": selectors.checkin_contacts_for_page(checkin=checkin),
+        "reference": services.checkin_reference(checkin),
+        "who_viewed": _who_viewed(request, checkin),
+    }
+    return render(request, "security/checkin_detail.html", context)
 
 
 @case_workers
@@ -298,10 +265,8 @@ def plan_create(request, process_id):
         )
         messages.success(request, _("The security plan was created."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "security/simple_form.html", {"form": form, "process": process}, status=status
-    )
+    context = {"form": form, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers
@@ -311,11 +276,10 @@ def plan_detail(request, plan_id):
     context = {
         "plan": plan,
         "process": plan.process,
-        "measures": list(plan.measures.all()[:100]),
-        "protocols": list(plan.protocols.all()[:100]),
         "measure_form": PlanMeasureForm(prefix="measure"),
         "protocol_form": ProtocolForm(prefix="protocol"),
         "who_viewed": _who_viewed(request, plan),
+        **selectors.plan_detail_rows(plan=plan),
     }
     return render(request, "security/plan_detail.html", context)
 
@@ -346,13 +310,8 @@ def _plan_item_add(request, plan_id, form_class, prefix, service):
         service(plan=plan, actor=request.user, data=form.cleaned_data, request=request)
         messages.success(request, _("The security plan was saved."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "security/simple_form.html",
-        {"form": form, "process": plan.process},
-        status=status,
-    )
+    context = {"form": form, "process": plan.process}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers

@@ -57,6 +57,8 @@ def test_accompanier_can_create_a_plan_with_a_measure_and_a_protocol(
         "Desviarse",
     )
     assert detail.status_code == 200
+    assert [m.what for m in detail.context["measures"]] == ["Cambiar rutas"]
+    assert [p.steps for p in detail.context["protocols"]] == ["Desviarse"]
 
 
 def test_accompanier_cannot_set_a_review_date_in_the_past(login, accompanier, team_process):

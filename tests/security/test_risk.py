@@ -122,6 +122,22 @@ def test_accompanier_cannot_assess_risk_without_a_threat_or_with_bad_scores(
     assert RiskAssessment.objects.count() == 0
 
 
+def test_accompanier_sees_every_error_of_a_new_assessment_at_once(login, accompanier, team_process):
+    url = reverse("security:assessment-create", kwargs={"process_id": team_process.pk})
+
+    response = login(accompanier).post(
+        url, _post_data(assessed_on="2999-01-01", **{"threats-0-likelihood": "9"})
+    )
+
+    threat = response.context["threats"].forms[0]
+    assert response.status_code == 400
+    assert (list(response.context["form"].errors), list(threat.errors)) == (
+        ["assessed_on"],
+        ["likelihood"],
+    )
+    assert RiskAssessment.objects.count() == 0
+
+
 def test_coordinator_can_see_what_changed_since_the_previous_assessment(
     login, coordinator, accompanier, team_process
 ):
