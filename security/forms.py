@@ -11,33 +11,22 @@ from accompaniment.models import FederalEntity, Perpetrator
 from accompaniment.selectors.access import subjects_for_user
 from accompaniment.selectors.processes import staff_for_team_choices
 from aluna.core.concurrency import VersionedFormMixin
-from aluna.core.forms import BootstrapWidgetsMixin
+from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
+from aluna.core.widgets import DateInput, DateTimeInput
 
 from .models import (
     MeasureSource,
     MeasureStatus,
     PlanItemStatus,
     ProtectionMeasure,
+    RiskAssessment,
+    SecurityPlan,
     cidh_number_validator,
 )
 
 TEXT_MAX = 2000
 ONE_TO_FIVE = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
 MAX_TRIP_DAYS = 14
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _not_in_future(value):
@@ -51,10 +40,26 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.email
 
 
+class OnlyValidateMixin:
+    """A model form that only validates: services persist, so no instance is touched here."""
+
+    def _post_clean(self):
+        pass
+
+
+class EditFormMixin(VersionedFormMixin):
+    """The edit form of a versioned record: shows `instance` and carries the version
+    it was opened on (what `submit_versioned` compares)."""
+
+    def __init__(self, *args, instance, **kwargs):
+        kwargs["initial"] = {"version": instance.version, **kwargs.get("initial", {})}
+        super().__init__(*args, instance=instance, **kwargs)
+
+
 # --- Risk assessments --------------------------------------------------------------------------
 
 
-class RiskAssessmentForm(BootstrapWidgetsMixin, forms.Form):
+class RiskAssessmentForm(OnlyValidateMixin, BootstrapWidgetsMixin, forms.ModelForm):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
     summary = forms.CharField(
         label=_("Summary"),
@@ -62,6 +67,10 @@ class RiskAssessmentForm(BootstrapWidgetsMixin, forms.Form):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    class Meta:
+        model = RiskAssessment
+        fields = RiskAssessment.EDITABLE_FIELDS
 
     def __init__(self, *args, process, **kwargs):
         self.process = process
@@ -74,7 +83,7 @@ class RiskAssessmentForm(BootstrapWidgetsMixin, forms.Form):
         return value
 
 
-class RiskAssessmentEditForm(VersionedFormMixin, RiskAssessmentForm):
+class RiskAssessmentEditForm(EditFormMixin, RiskAssessmentForm):
     pass
 
 
@@ -92,7 +101,7 @@ class ThreatForm(BootstrapWidgetsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["perpetrator"].queryset = Perpetrator.objects.filter(is_active=True)
+        self.fields["perpetrator"].queryset = active_or_current(Perpetrator)
 
 
 class FactorForm(BootstrapWidgetsMixin, forms.Form):
@@ -108,27 +117,50 @@ ThreatFormSet = forms.formset_factory(
 FactorFormSet = forms.formset_factory(FactorForm, extra=3, max_num=20, validate_max=True)
 
 
+def _filled_rows(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
+
+
+class RiskAssessmentFormGroup:
+    """A new assessment's form and its threats, vulnerabilities and capacities,
+    validated and read as one."""
+
+    def __init__(self, data=None, *, process):
+        self.form = RiskAssessmentForm(data, process=process)
+        self.formsets = {
+            "threats": ThreatFormSet(data, prefix="threats"),
+            "vulnerabilities": FactorFormSet(data, prefix="vulnerabilities"),
+            "capacities": FactorFormSet(data, prefix="capacities"),
+        }
+
+    def is_valid(self) -> bool:
+        # Every part is validated, so the page shows all the errors at once.
+        return all([self.form.is_valid(), *(f.is_valid() for f in self.formsets.values())])
+
+    @property
+    def cleaned_data(self) -> dict:
+        """The keyword arguments of services.risk_assessment_create: the rows filled in."""
+        rows = {name: _filled_rows(formset) for name, formset in self.formsets.items()}
+        return {
+            name: self.form.cleaned_data[name] for name in RiskAssessment.EDITABLE_FIELDS
+        } | rows
+
+    @property
+    def context(self) -> dict:
+        return {"form": self.form, **self.formsets}
+
+
 # --- Protection measures -----------------------------------------------------------------------
 
 
-class ProtectionMeasureForm(BootstrapWidgetsMixin, forms.ModelForm):
+class ProtectionMeasureForm(OnlyValidateMixin, BootstrapWidgetsMixin, forms.ModelForm):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=TEXT_MAX, widget=forms.Textarea({"rows": 3})
     )
 
     class Meta:
         model = ProtectionMeasure
-        fields = [
-            "source",
-            "cidh_number",
-            "kind",
-            "status",
-            "granted_on",
-            "implemented_on",
-            "review_on",
-            "expires_on",
-            "notes",
-        ]
+        fields = ProtectionMeasure.EDITABLE_FIELDS
         widgets = {
             "granted_on": DateInput(),
             "implemented_on": DateInput(),
@@ -177,12 +209,8 @@ class ProtectionMeasureForm(BootstrapWidgetsMixin, forms.ModelForm):
                 self.add_error(name, _("This date cannot be before the grant date."))
         return data
 
-    def _post_clean(self):
-        # Services persist: the form only validates (no instance is touched here).
-        pass
 
-
-class ProtectionMeasureEditForm(VersionedFormMixin, ProtectionMeasureForm):
+class ProtectionMeasureEditForm(EditFormMixin, ProtectionMeasureForm):
     pass
 
 
@@ -219,7 +247,7 @@ class CheckInForm(BootstrapWidgetsMixin, forms.Form):
             .order_by("alias")
         )
         self.fields["subject"].label_from_instance = lambda s: s.alias
-        self.fields["state"].queryset = FederalEntity.objects.filter(is_active=True)
+        self.fields["state"].queryset = active_or_current(FederalEntity)
         staff = staff_for_team_choices()
         for name in ("contact_1", "contact_2", "contact_3"):
             self.fields[name].queryset = staff
@@ -255,9 +283,13 @@ class CheckInCloseForm(forms.Form):
 # --- Plans -------------------------------------------------------------------------------------
 
 
-class SecurityPlanForm(BootstrapWidgetsMixin, forms.Form):
+class SecurityPlanForm(OnlyValidateMixin, BootstrapWidgetsMixin, forms.ModelForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     review_on = forms.DateField(label=_("Review on"), widget=DateInput())
+
+    class Meta:
+        model = SecurityPlan
+        fields = SecurityPlan.EDITABLE_FIELDS
 
     def clean_review_on(self):
         value = self.cleaned_data["review_on"]
@@ -266,7 +298,7 @@ class SecurityPlanForm(BootstrapWidgetsMixin, forms.Form):
         return value
 
 
-class SecurityPlanEditForm(VersionedFormMixin, SecurityPlanForm):
+class SecurityPlanEditForm(EditFormMixin, SecurityPlanForm):
     pass
 
 

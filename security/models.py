@@ -17,8 +17,8 @@ from accompaniment.models import (
     PoliticalSubject,
     Process,
     RiskLevel,
-    VersionedModel,
 )
+from aluna.core.concurrency import VersionedModel
 from aluna.encryption.fields import EncryptedCharField, EncryptedTextField
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -30,6 +30,10 @@ class RiskAssessment(VersionedModel):
     """A dated assessment of a process's risk. Its score and level are computed by
     security.risk.compute_risk from its threats, vulnerabilities and capacities and
     stored here, with the aggregates, so lists and "what changed" need no child rows."""
+
+    # What a person edits (the form's and the update service's list); the threats and
+    # factors are a snapshot: changing them is a new assessment.
+    EDITABLE_FIELDS = ["assessed_on", "summary"]
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="risk_assessments")
     assessed_on = models.DateField(_("assessed on"))
@@ -139,6 +143,19 @@ cidh_number_validator = RegexValidator(
 
 
 class ProtectionMeasure(VersionedModel):
+    # What a person records and edits: the form's and the services' list.
+    EDITABLE_FIELDS = [
+        "source",
+        "cidh_number",
+        "kind",
+        "status",
+        "granted_on",
+        "implemented_on",
+        "review_on",
+        "expires_on",
+        "notes",
+    ]
+
     process = models.ForeignKey(
         Process, on_delete=models.CASCADE, related_name="protection_measures"
     )
@@ -238,6 +255,9 @@ class CheckInContact(models.Model):
 
 
 class SecurityPlan(VersionedModel):
+    # What a person edits: the form's and the update service's list.
+    EDITABLE_FIELDS = ["title", "review_on"]
+
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="security_plans")
     title = EncryptedCharField(_("title"), max_length=200)
     review_on = models.DateField(_("review on"))

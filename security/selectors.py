@@ -7,7 +7,8 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, S
 from django.http import Http404
 from django.utils import timezone
 
-from accompaniment.models import RISK_ORDER, RiskLevel
+from accompaniment.models import RISK_ORDER, Process, RiskLevel
+from accompaniment.selectors import access
 from accompaniment.selectors.access import processes_for_user
 from aluna.accounts.roles import Role
 
@@ -16,10 +17,16 @@ from .models import (
     CheckIn,
     CheckInContact,
     MeasureStatus,
+    PlanMeasure,
     ProtectionMeasure,
+    Protocol,
     RiskAssessment,
     SecurityPlan,
 )
+
+PROCESS_PAGE_MEASURES = 50
+PROCESS_PAGE_PLANS = 20
+PLAN_PAGE_ITEMS = 100
 
 
 def _get(queryset, pk):
@@ -27,6 +34,16 @@ def _get(queryset, pk):
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def process_get_for_user(*, user, process_id) -> Process:
+    """A process for its security pages, with its subject; 404 for "missing" and
+    "not yours" alike."""
+    return access.process_get_for_user(
+        user=user,
+        process_id=process_id,
+        queryset=processes_for_user(user=user).select_related("subject"),
+    )
 
 
 # --- Risk assessments --------------------------------------------------------------------------
@@ -117,8 +134,10 @@ def measure_get_for_user(*, user, measure_id) -> ProtectionMeasure:
     return _get(measures_for_user(user=user).select_related("process__subject"), measure_id)
 
 
-def measures_for_process_page(*, process) -> QuerySet[ProtectionMeasure]:
-    return ProtectionMeasure.objects.filter(process=process).defer("notes")
+def measures_for_process_page(*, process) -> list[ProtectionMeasure]:
+    """The latest measures of a process, without their notes."""
+    queryset = ProtectionMeasure.objects.filter(process=process).defer("notes")
+    return list(queryset[:PROCESS_PAGE_MEASURES])
 
 
 def measures_granted_not_implemented_for_user(*, user) -> QuerySet[ProtectionMeasure]:
@@ -151,6 +170,11 @@ def checkin_get_for_user(*, user, checkin_id) -> CheckIn:
     return _get(checkins_for_user(user=user).select_related("state", "created_by"), checkin_id)
 
 
+def checkin_contacts_for_page(*, checkin: CheckIn) -> list[CheckInContact]:
+    """The alert chain of a check-in, in order, with each person."""
+    return list(CheckInContact.objects.filter(checkin=checkin).select_related("user"))
+
+
 def checkins_open_for_list(*, user) -> QuerySet[CheckIn]:
     return (
         checkins_for_user(user=user)
@@ -172,8 +196,18 @@ def plan_get_for_user(*, user, plan_id) -> SecurityPlan:
     return _get(plans_for_user(user=user).select_related("process__subject"), plan_id)
 
 
-def plans_for_process_page(*, process) -> QuerySet[SecurityPlan]:
-    return SecurityPlan.objects.filter(process=process).order_by("review_on", "pk")
+def plans_for_process_page(*, process) -> list[SecurityPlan]:
+    """The plans of a process, next review first."""
+    queryset = SecurityPlan.objects.filter(process=process).order_by("review_on", "pk")
+    return list(queryset[:PROCESS_PAGE_PLANS])
+
+
+def plan_detail_rows(*, plan: SecurityPlan) -> dict[str, list]:
+    """The plan page's measures and protocols, oldest first."""
+    return {
+        "measures": list(PlanMeasure.objects.filter(plan=plan)[:PLAN_PAGE_ITEMS]),
+        "protocols": list(Protocol.objects.filter(plan=plan)[:PLAN_PAGE_ITEMS]),
+    }
 
 
 # --- The security section of a subject's page ---------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accompaniment.services.reminders import process_reference
+from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
 from aluna.notifications.services import notification_send
@@ -90,7 +91,7 @@ def risk_assessment_create(
             ]
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(assessment),
             target_id=str(assessment.pk),
@@ -110,10 +111,10 @@ def risk_assessment_update(
         save_versioned(
             assessment,
             expected_version=expected_version,
-            update_fields=["assessed_on", "summary"],
+            update_fields=RiskAssessment.EDITABLE_FIELDS,
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(assessment),
             target_id=str(assessment.pk),
@@ -124,21 +125,9 @@ def risk_assessment_update(
 
 # --- Protection measures -----------------------------------------------------------------------
 
-MEASURE_FIELDS = [
-    "source",
-    "cidh_number",
-    "kind",
-    "status",
-    "granted_on",
-    "implemented_on",
-    "review_on",
-    "expires_on",
-    "notes",
-]
-
 
 def _measure_apply(measure: ProtectionMeasure, data: dict) -> None:
-    for name in MEASURE_FIELDS:
+    for name in ProtectionMeasure.EDITABLE_FIELDS:
         setattr(measure, name, data.get(name) or ("" if name in ("cidh_number", "notes") else None))
     if measure.source != MeasureSource.CIDH:
         measure.cidh_number = ""
@@ -150,7 +139,7 @@ def measure_create(*, process, actor, data: dict, request=None) -> ProtectionMea
     with transaction.atomic():
         measure.save()
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(measure),
             target_id=str(measure.pk),
@@ -165,9 +154,13 @@ def measure_update(
 ) -> ProtectionMeasure:
     _measure_apply(measure, data)
     with transaction.atomic():
-        save_versioned(measure, expected_version=expected_version, update_fields=MEASURE_FIELDS)
+        save_versioned(
+            measure,
+            expected_version=expected_version,
+            update_fields=ProtectionMeasure.EDITABLE_FIELDS,
+        )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(measure),
             target_id=str(measure.pk),
@@ -175,6 +168,19 @@ def measure_update(
             metadata={"status": measure.status},
         )
     return measure
+
+
+def measure_search_record(*, actor, results: int, request=None) -> None:
+    """A list of measures was read (granted but not implemented): audited "search"
+    with the count only."""
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.SEARCH,
+            actor=actor,
+            target_type=audit_target_type(ProtectionMeasure),
+            request=request,
+            metadata={"results": results},
+        )
 
 
 MEASURE_EXPIRY_KIND = "security-measure-expiry"
@@ -255,7 +261,7 @@ def checkin_create(
             for i, user in enumerate(contacts)
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(checkin),
             target_id=str(checkin.pk),
@@ -273,7 +279,7 @@ def checkin_close(*, checkin: CheckIn, actor, now: dt.datetime | None = None, re
         )
         if updated:
             audit_record(
-                action="update",
+                action=AuditAction.UPDATE,
                 actor=actor,
                 target_type=audit_target_type(checkin),
                 target_id=str(checkin.pk),
@@ -358,7 +364,7 @@ def plan_create(*, process, actor, data: dict, request=None) -> SecurityPlan:
             process=process, title=data["title"], review_on=data["review_on"]
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),
@@ -374,10 +380,10 @@ def plan_update(
     plan.review_on = data["review_on"]
     with transaction.atomic():
         save_versioned(
-            plan, expected_version=expected_version, update_fields=["title", "review_on"]
+            plan, expected_version=expected_version, update_fields=SecurityPlan.EDITABLE_FIELDS
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),
@@ -396,7 +402,7 @@ def plan_measure_add(*, plan: SecurityPlan, actor, data: dict, request=None) -> 
             status=data["status"],
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),
@@ -415,7 +421,7 @@ def plan_protocol_add(*, plan: SecurityPlan, actor, data: dict, request=None) ->
             who_to_call=data["who_to_call"],
         )
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(plan),
             target_id=str(plan.pk),

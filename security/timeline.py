@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 
 from accompaniment.timeline import TimelineEntry
 
+from .models import ProtectionMeasure, RiskAssessment
+
 
 def _day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 def risk_assessment_entries(*, process, user, since=None, limit=None):
-    from .models import RiskAssessment
-
     rows = RiskAssessment.objects.filter(process=process).order_by("-assessed_on", "-created_at")
     if since is not None:
         rows = rows.filter(assessed_on__gte=timezone.localdate(since))
@@ -31,8 +31,6 @@ def risk_assessment_entries(*, process, user, since=None, limit=None):
 
 
 def protection_measure_entries(*, process, user, since=None, limit=None):
-    from .models import ProtectionMeasure
-
     rows = ProtectionMeasure.objects.filter(process=process).order_by("-granted_on", "-created_at")
     if since is not None:
         rows = rows.filter(granted_on__gte=timezone.localdate(since))

@@ -6,60 +6,55 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accompaniment.selectors.access import process_get_for_user
 from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
-from aluna.audit.services import audit_record, audit_target_type
+from aluna.audit.services import audit_view
 from aluna.core.access import role_required
-from aluna.core.concurrency import STALE_EDIT_MESSAGE, StaleEdit
+from aluna.core.concurrency import submit_versioned
 
 from . import selectors, services
 from .forms import (
     CheckInForm,
-    FactorFormSet,
     PlanMeasureForm,
     ProtectionMeasureEditForm,
     ProtectionMeasureForm,
     ProtocolForm,
     RiskAssessmentEditForm,
-    RiskAssessmentForm,
+    RiskAssessmentFormGroup,
     SecurityPlanEditForm,
     SecurityPlanForm,
-    ThreatFormSet,
 )
 from .risk import RISK_BANDS
 
 case_workers = role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
 PAGE_SIZE = 25
+FORM_TEMPLATE = "security/simple_form.html"
 
 
 def _post_or_none(request):
     return request.POST if request.method == "POST" else None
 
 
-def _audit_view(request, obj):
-    audit_record(
-        action="view",
-        actor=request.user,
-        target_type=audit_target_type(obj),
-        target_id=str(obj.pk),
-        request=request,
-    )
+def _status(request) -> int:
+    """A form shown again after a POST was refused input."""
+    return 400 if request.method == "POST" else 200
 
 
 def _who_viewed(request, obj):
     """ "Who consulted this record" for coordinación; None (no box) for everyone else."""
-    if not request.user.has_role(Role.COORDINATION):
-        return None
-    return audit_views_of(target_type=audit_target_type(obj), target_id=obj.pk)
+    return audit_views_of(obj) if request.user.has_role(Role.COORDINATION) else None
+
+
+def _save_with(service, request, **record):
+    """The `save` of submit_versioned: `service` on `record`, given the form's data and
+    the version it was opened on."""
+    return lambda data: service(
+        **record, actor=request.user, data=data, expected_version=data["version"], request=request
+    )
 
 
 def _process(request, process_id):
-    return process_get_for_user(
-        user=request.user,
-        process_id=process_id,
-        queryset=selectors.processes_for_user(user=request.user).select_related("subject"),
-    )
+    return selectors.process_get_for_user(user=request.user, process_id=process_id)
 
 
 def _refuse_read_only(request, process):
@@ -81,7 +76,7 @@ def index(request):
 @case_workers
 def process_security(request, process_id):
     process = _process(request, process_id)
-    _audit_view(request, process)
+    audit_view(request, process)
     assessments = Paginator(
         selectors.risk_assessments_for_process_page(process=process), 10
     ).get_page(request.GET.get("page"))
@@ -89,8 +84,8 @@ def process_security(request, process_id):
         "process": process,
         "subject": process.subject,
         "page_obj": assessments,
-        "measures": list(selectors.measures_for_process_page(process=process)[:50]),
-        "plans": list(selectors.plans_for_process_page(process=process)[:20]),
+        "measures": selectors.measures_for_process_page(process=process),
+        "plans": selectors.plans_for_process_page(process=process),
         "bands": RISK_BANDS,
     }
     return render(request, "security/process.html", context)
@@ -105,39 +100,15 @@ def assessment_create(request, process_id):
     process = _process(request, process_id)
     if process.is_read_only:
         return _refuse_read_only(request, process)
-    data = _post_or_none(request)
-    form = RiskAssessmentForm(data, process=process)
-    threats = ThreatFormSet(data, prefix="threats")
-    vulnerabilities = FactorFormSet(data, prefix="vulnerabilities")
-    capacities = FactorFormSet(data, prefix="capacities")
-    formsets = (threats, vulnerabilities, capacities)
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
-
-        def rows(formset):
-            return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
-
+    parts = RiskAssessmentFormGroup(_post_or_none(request), process=process)
+    if request.method == "POST" and parts.is_valid():
         assessment = services.risk_assessment_create(
-            process=process,
-            actor=request.user,
-            assessed_on=form.cleaned_data["assessed_on"],
-            summary=form.cleaned_data["summary"],
-            threats=rows(threats),
-            vulnerabilities=rows(vulnerabilities),
-            capacities=rows(capacities),
-            request=request,
+            process=process, actor=request.user, request=request, **parts.cleaned_data
         )
         messages.success(request, _("The risk assessment was recorded."))
         return redirect("security:assessment-detail", assessment_id=assessment.pk)
-    context = {
-        "form": form,
-        "threats": threats,
-        "vulnerabilities": vulnerabilities,
-        "capacities": capacities,
-        "process": process,
-        "bands": RISK_BANDS,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/assessment_form.html", context, status=status)
+    context = {**parts.context, "process": process, "bands": RISK_BANDS}
+    return render(request, "security/assessment_form.html", context, status=_status(request))
 
 
 @case_workers
@@ -145,7 +116,7 @@ def assessment_detail(request, assessment_id):
     assessment = selectors.risk_assessment_get_for_user(
         user=request.user, assessment_id=assessment_id
     )
-    _audit_view(request, assessment)
+    audit_view(request, assessment)
     previous = selectors.risk_assessment_previous(assessment=assessment)
     context = {
         "assessment": assessment,
@@ -168,37 +139,14 @@ def assessment_edit(request, assessment_id):
     process = assessment.process
     if process.is_read_only:
         return _refuse_read_only(request, process)
-    initial = {
-        "assessed_on": assessment.assessed_on,
-        "summary": assessment.summary,
-        "version": assessment.version,
-    }
-    form = RiskAssessmentEditForm(_post_or_none(request), process=process, initial=initial)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_assessment_update(
-                assessment=assessment,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Assessed on"), current.assessed_on),
-                (_("Summary"), current.summary),
-            ]
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        else:
-            messages.success(request, _("The risk assessment was saved."))
-            return redirect("security:assessment-detail", assessment_id=assessment.pk)
-    context = {"form": form, "process": process, "stale_values": stale_values}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", context, status=status)
+    form = RiskAssessmentEditForm(_post_or_none(request), instance=assessment, process=process)
+    save = _save_with(services.risk_assessment_update, request, assessment=assessment)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The risk assessment was saved."))
+        return redirect("security:assessment-detail", assessment_id=assessment.pk)
+    context = {**submission.context, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
 # --- Protection measures -----------------------------------------------------------------------
@@ -217,10 +165,8 @@ def measure_create(request, process_id):
         )
         messages.success(request, _("The protection measure was recorded."))
         return redirect("security:process", process_id=process.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "security/simple_form.html", {"form": form, "process": process}, status=status
-    )
+    context = {"form": form, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers
@@ -228,57 +174,30 @@ def measure_create(request, process_id):
 def measure_edit(request, measure_id):
     measure = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)
     process = measure.process
-    if request.method == "GET":
-        _audit_view(request, measure)
-    initial = {name: getattr(measure, name) for name in services.MEASURE_FIELDS}
-    initial["version"] = measure.version
-    form = ProtectionMeasureEditForm(_post_or_none(request), process=process, initial=initial)
-    stale_values = None
     if request.method == "POST" and process.is_read_only:
         return _refuse_read_only(request, process)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(
-                measure=measure,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Status"), current.get_status_display()),
-                (_("Implemented on"), current.implemented_on),
-                (_("Expires on"), current.expires_on),
-                (_("Notes"), current.notes),
-            ]
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        else:
-            messages.success(request, _("The protection measure was saved."))
-            return redirect("security:process", process_id=process.pk)
+    if request.method == "GET":
+        audit_view(request, measure)
+    form = ProtectionMeasureEditForm(_post_or_none(request), instance=measure, process=process)
+    save = _save_with(services.measure_update, request, measure=measure)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The protection measure was saved."))
+        return redirect("security:process", process_id=process.pk)
     context = {
-        "form": form,
+        **submission.context,
         "process": process,
-        "stale_values": stale_values,
         "who_viewed": _who_viewed(request, measure),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", context, status=status)
+    return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
 @case_workers
 def measures_not_implemented(request):
     queryset = selectors.measures_granted_not_implemented_for_user(user=request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        action="search",
-        actor=request.user,
-        target_type="security.protectionmeasure",
-        request=request,
-        metadata={"results": page.paginator.count},
+    services.measure_search_record(
+        actor=request.user, results=page.paginator.count, request=request
     )
     return render(request, "security/measures_not_implemented.html", {"page_obj": page})
 
@@ -303,25 +222,20 @@ def checkin_create(request):
         )
         messages.success(request, _("The trip was registered. Check in when you arrive."))
         return redirect("security:checkin-detail", checkin_id=checkin.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", {"form": form}, status=status)
+    return render(request, FORM_TEMPLATE, {"form": form}, status=_status(request))
 
 
 @case_workers
 def checkin_detail(request, checkin_id):
     checkin = selectors.checkin_get_for_user(user=request.user, checkin_id=checkin_id)
-    _audit_view(request, checkin)
-    contacts = list(checkin.contacts.select_related("user"))
-    return render(
-        request,
-        "security/checkin_detail.html",
-        {
-            "checkin": checkin,
-            "contacts": contacts,
-            "reference": services.checkin_reference(checkin),
-            "who_viewed": _who_viewed(request, checkin),
-        },
-    )
+    audit_view(request, checkin)
+    context = {
+        "checkin": checkin,
+        "contacts": selectors.checkin_contacts_for_page(checkin=checkin),
+        "reference": services.checkin_reference(checkin),
+        "who_viewed": _who_viewed(request, checkin),
+    }
+    return render(request, "security/checkin_detail.html", context)
 
 
 @case_workers
@@ -351,24 +265,21 @@ def plan_create(request, process_id):
         )
         messages.success(request, _("The security plan was created."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "security/simple_form.html", {"form": form, "process": process}, status=status
-    )
+    context = {"form": form, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers
 def plan_detail(request, plan_id):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    _audit_view(request, plan)
+    audit_view(request, plan)
     context = {
         "plan": plan,
         "process": plan.process,
-        "measures": list(plan.measures.all()[:100]),
-        "protocols": list(plan.protocols.all()[:100]),
         "measure_form": PlanMeasureForm(prefix="measure"),
         "protocol_form": ProtocolForm(prefix="protocol"),
         "who_viewed": _who_viewed(request, plan),
+        **selectors.plan_detail_rows(plan=plan),
     }
     return render(request, "security/plan_detail.html", context)
 
@@ -380,30 +291,14 @@ def plan_edit(request, plan_id):
     process = plan.process
     if process.is_read_only:
         return _refuse_read_only(request, process)
-    initial = {"title": plan.title, "review_on": plan.review_on, "version": plan.version}
-    form = SecurityPlanEditForm(_post_or_none(request), initial=initial)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(
-                plan=plan,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [(_("Title"), current.title), (_("Review on"), current.review_on)]
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        else:
-            messages.success(request, _("The security plan was saved."))
-            return redirect("security:plan-detail", plan_id=plan.pk)
-    context = {"form": form, "process": process, "stale_values": stale_values}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "security/simple_form.html", context, status=status)
+    form = SecurityPlanEditForm(_post_or_none(request), instance=plan)
+    save = _save_with(services.plan_update, request, plan=plan)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The security plan was saved."))
+        return redirect("security:plan-detail", plan_id=plan.pk)
+    context = {**submission.context, "process": process}
+    return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
 def _plan_item_add(request, plan_id, form_class, prefix, service):
@@ -415,13 +310,8 @@ def _plan_item_add(request, plan_id, form_class, prefix, service):
         service(plan=plan, actor=request.user, data=form.cleaned_data, request=request)
         messages.success(request, _("The security plan was saved."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "security/simple_form.html",
-        {"form": form, "process": plan.process},
-        status=status,
-    )
+    context = {"form": form, "process": plan.process}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers

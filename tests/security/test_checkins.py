@@ -89,14 +89,17 @@ def test_outsider_of_the_chain_cannot_see_a_checkin(
     assert login(other_accompanier).get(url).status_code == 404
 
 
-def test_contact_can_see_the_checkin_they_must_be_alerted_of(login, accompanier, other_accompanier):
-    checkin = _checkin(accompanier, [other_accompanier])
+def test_contact_can_see_the_checkin_they_must_be_alerted_of(
+    login, accompanier, other_accompanier, coordinator
+):
+    checkin = _checkin(accompanier, [other_accompanier, coordinator])
 
     response = login(other_accompanier).get(
         reverse("security:checkin-detail", kwargs={"checkin_id": checkin.pk})
     )
 
     assert response.status_code == 200
+    assert [c.user for c in response.context["contacts"]] == [other_accompanier, coordinator]
 
 
 def test_accompanier_can_check_in_and_close_the_trip(login, accompanier, other_accompanier):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accompaniment.factories import ProcessFactory
+from aluna.audit.models import AuditEvent
 from aluna.notifications.models import Notification
 from security.aggregates import measures_granted_by_source, measures_granted_by_status
 from security.models import MeasureStatus, ProtectionMeasure
@@ -83,6 +84,24 @@ def test_accompanier_cannot_save_an_invalid_measure(login, accompanier, team_pro
     assert ProtectionMeasure.objects.count() == 0
 
 
+def test_accompanier_can_open_a_measure_on_its_saved_values(login, accompanier, team_process):
+    measure = _measure(team_process, notes="Botón entregado", expires_on=dt.date(2031, 1, 1))
+
+    response = login(accompanier).get(
+        reverse("security:measure-edit", kwargs={"measure_id": measure.pk})
+    )
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert [form[name].value() for name in ("kind", "notes", "expires_on", "version")] == [
+        "panic_button",
+        "Botón entregado",
+        dt.date(2031, 1, 1),
+        1,
+    ]
+    assert 'value="2031-01-01"' in response.content.decode()
+
+
 def test_accompanier_cannot_overwrite_a_measure_saved_by_someone_else(
     login, client, accompanier, coordinator, team_process
 ):
@@ -103,13 +122,15 @@ def test_accompanier_cannot_overwrite_a_measure_saved_by_someone_else(
     )
 
     measure.refresh_from_db()
-    assert (saved.status_code, response.status_code) == (302, 400)
+    assert (saved.status_code, response.status_code) == (302, 409)
     assert (measure.status, measure.version) == (MeasureStatus.IMPLEMENTED, 2)
     assert response.context["form"]["notes"].value() == "Sin botón aún"
-    assert ("Status", "Implemented") in [
-        (str(label), str(value)) for label, value in response.context["stale_values"]
-    ]
-    assert 'data-testid="stale-values"' in response.content.decode()
+    assert response.context["form"]["version"].value() == 2
+    stale_values = {str(label): str(value) for label, value in response.context["stale_values"]}
+    assert (stale_values["Status"], stale_values["Notes"]) == ("Implemented", "—")
+    page = response.content.decode()
+    assert 'data-testid="stale-values"' in page
+    assert "Sin botón aún" in page
 
 
 def test_non_member_cannot_edit_a_measure(login, other_accompanier, team_process):
@@ -132,6 +153,22 @@ def test_accompanier_sees_only_team_measures_granted_but_not_implemented(
     response = login(accompanier).get(reverse("security:measures-not-implemented"))
 
     assert [m.pk for m in response.context["page_obj"]] == [mine.pk]
+
+
+def test_accompanier_leaves_a_count_only_trace_of_the_not_implemented_list(
+    login, accompanier, team_process
+):
+    _measure(team_process, status=MeasureStatus.NOT_IMPLEMENTED)
+
+    login(accompanier).get(reverse("security:measures-not-implemented"))
+
+    event = AuditEvent.objects.get(action="search")
+    assert (event.actor, event.target_type, event.target_id, event.metadata) == (
+        accompanier,
+        "security.protectionmeasure",
+        "",
+        {"results": 1},
+    )
 
 
 def test_advocacy_counts_of_measures_not_implemented_are_numbers_only(team_process):

@@ -57,6 +57,8 @@ def test_accompanier_can_create_a_plan_with_a_measure_and_a_protocol(
         "Desviarse",
     )
     assert detail.status_code == 200
+    assert [m.what for m in detail.context["measures"]] == ["Cambiar rutas"]
+    assert [p.steps for p in detail.context["protocols"]] == ["Desviarse"]
 
 
 def test_accompanier_cannot_set_a_review_date_in_the_past(login, accompanier, team_process):
@@ -66,6 +68,27 @@ def test_accompanier_cannot_set_a_review_date_in_the_past(login, accompanier, te
     )
 
     assert response.status_code == 400
+
+
+def test_accompanier_can_edit_a_plan_from_its_saved_title_and_review_date(
+    login, accompanier, team_process
+):
+    plan = _plan(team_process, accompanier)
+    client = login(accompanier)
+    url = reverse("security:plan-edit", kwargs={"plan_id": plan.pk})
+    review = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+
+    form = client.get(url).context["form"]
+    saved = client.post(url, {"title": "Plan revisado", "review_on": review, "version": "1"})
+
+    plan.refresh_from_db()
+    assert (form["title"].value(), form["review_on"].value(), form["version"].value()) == (
+        "Plan colectivo",
+        REVIEW,
+        1,
+    )
+    assert saved.status_code == 302
+    assert (plan.title, plan.review_on.isoformat(), plan.version) == ("Plan revisado", review, 2)
 
 
 def test_accompanier_cannot_overwrite_a_plan_saved_by_someone_else(
@@ -82,9 +105,10 @@ def test_accompanier_cannot_overwrite_a_plan_saved_by_someone_else(
         url, {"title": "Plan de Pablo", "review_on": review, "version": "1"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert SecurityPlan.objects.get(pk=plan.pk).title == "Plan de Carmen"
     assert response.context["form"]["title"].value() == "Plan de Pablo"
+    assert response.context["form"]["version"].value() == 2
     assert ("Title", "Plan de Carmen") in [
         (str(label), value) for label, value in response.context["stale_values"]
     ]

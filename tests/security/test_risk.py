@@ -122,6 +122,22 @@ def test_accompanier_cannot_assess_risk_without_a_threat_or_with_bad_scores(
     assert RiskAssessment.objects.count() == 0
 
 
+def test_accompanier_sees_every_error_of_a_new_assessment_at_once(login, accompanier, team_process):
+    url = reverse("security:assessment-create", kwargs={"process_id": team_process.pk})
+
+    response = login(accompanier).post(
+        url, _post_data(assessed_on="2999-01-01", **{"threats-0-likelihood": "9"})
+    )
+
+    threat = response.context["threats"].forms[0]
+    assert response.status_code == 400
+    assert (list(response.context["form"].errors), list(threat.errors)) == (
+        ["assessed_on"],
+        ["likelihood"],
+    )
+    assert RiskAssessment.objects.count() == 0
+
+
 def test_coordinator_can_see_what_changed_since_the_previous_assessment(
     login, coordinator, accompanier, team_process
 ):
@@ -161,6 +177,26 @@ def test_advocate_cannot_open_the_security_of_a_process(login, advocate, team_pr
     assert response.status_code == 403
 
 
+def test_accompanier_can_edit_an_assessment_from_its_saved_date_and_summary(
+    login, accompanier, team_process
+):
+    assessment = _assess(team_process, accompanier, on=dt.date.today(), threats=[(1, 1)])
+    RiskAssessment.objects.filter(pk=assessment.pk).update(summary="Resumen guardado")
+    client = login(accompanier)
+    url = reverse("security:assessment-edit", kwargs={"assessment_id": assessment.pk})
+
+    form = client.get(url).context["form"]
+    saved = client.post(
+        url, {"assessed_on": dt.date.today().isoformat(), "summary": "Nuevo", "version": "1"}
+    )
+
+    assessment.refresh_from_db()
+    assert (form["summary"].value(), form["version"].value()) == ("Resumen guardado", 1)
+    assert saved.status_code == 302
+    assert (assessment.summary, assessment.version) == ("Nuevo", 2)
+    assert AuditEvent.objects.filter(action="update", target_id=str(assessment.pk)).count() == 1
+
+
 def test_accompanier_cannot_save_a_stale_assessment_edit(
     login, client, accompanier, coordinator, team_process
 ):
@@ -175,7 +211,7 @@ def test_accompanier_cannot_save_a_stale_assessment_edit(
         url, {"assessed_on": today, "summary": "De Pablo", "version": "1"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert RiskAssessment.objects.get(pk=assessment.pk).summary == "De Carmen"
     assert response.context["form"]["summary"].value() == "De Pablo"
     assert response.context["form"]["version"].value() == 2
