@@ -3,7 +3,7 @@ cohorts they facilitate. "Not yours" and "missing" are the same 404."""
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,11 +12,14 @@ from aluna.accounts.roles import Role
 
 from .models import (
     ATTENDED,
+    Answer,
     Attendance,
+    AttendanceStatus,
     Cohort,
     Enrolment,
     EnrolmentStatus,
     FollowUp,
+    Practice,
     Programme,
     Question,
     QuestionKind,
@@ -24,6 +27,7 @@ from .models import (
     QuestionnaireKind,
     TrainingSession,
 )
+from .schedule import follow_up_months, months_after
 
 
 def cohorts_for_user(*, user) -> QuerySet[Cohort]:
@@ -165,8 +169,6 @@ def attendance_sheet(*, session):
 
 
 def attendance_row(*, enrolment, mark, conflict=False, saved=False) -> dict:
-    from .models import AttendanceStatus
-
     pk = str(enrolment.pk)
     current = mark.status if mark else None
     return {
@@ -199,10 +201,6 @@ def questionnaire_for(*, programme, kind) -> Questionnaire | None:
 def evaluation_report(*, cohort):
     """Mean score per Likert item at entry and exit (matched by key), and the mean
     satisfaction per session."""
-    from django.db.models import Avg
-
-    from .models import Answer
-
     means = {}
     rows = (
         Answer.objects.filter(
@@ -243,8 +241,6 @@ def evaluation_report(*, cohort):
 
 
 def follow_up_report(*, cohort):
-    from .models import Practice
-
     graduates = cohort.enrolments.filter(status=EnrolmentStatus.GRADUATED).count()
     follow_ups = list(FollowUp.objects.filter(enrolment__cohort=cohort))
     reached = {f.enrolment_id for f in follow_ups if f.reached}
@@ -275,8 +271,6 @@ def pending_follow_ups(*, user, today: dt.date | None = None):
 
     One query: graduates and follow-ups per milestone are counted in the database.
     """
-    from .services import follow_up_months, months_after
-
     today = today or timezone.localdate()
     months_list = follow_up_months()
     if not months_list:

@@ -1,23 +1,25 @@
 """Writes of training. One user action = one transaction with its audit row."""
 
-import calendar
 import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accompaniment.models import AgeRange, FederalEntity, GenderIdentity
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
+from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
 from .models import (
+    ATTENDED,
     Answer,
     Attendance,
     Certificate,
@@ -32,9 +34,11 @@ from .models import (
     Question,
     QuestionKind,
     Questionnaire,
+    QuestionnaireKind,
     Response,
     TrainingSession,
 )
+from .schedule import follow_up_months, months_after
 
 
 def _audit(*, action, actor, obj, request=None, metadata=None):
@@ -325,8 +329,6 @@ def attendance_mark(
 
 
 def _slug(text: str, n: int) -> str:
-    from django.utils.text import slugify
-
     return (slugify(text)[:70] or "item") + ("" if n == 0 else f"-{n}")
 
 
@@ -387,8 +389,6 @@ def response_record(
 
 
 def certificate_eligible(*, enrolment) -> bool:
-    from .models import ATTENDED, QuestionnaireKind
-
     if enrolment.status == EnrolmentStatus.DROPPED:
         return False
     today = timezone.localdate()
@@ -421,8 +421,6 @@ def certificate_issue(*, actor, enrolment, request=None) -> Certificate | None:
 
 def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
     """Queue the bulk issue of a cohort's certificates (Celery, through the outbox)."""
-    from .tasks import issue_cohort_certificates
-
     with transaction.atomic():
         batch = CertificateBatch.objects.create(
             cohort=cohort,
@@ -430,7 +428,7 @@ def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
             requested_by=actor,
         )
         _audit(action="training.certificates", actor=actor, obj=cohort, request=request)
-        outbox_enqueue(issue_cohort_certificates, str(batch.pk))
+        outbox_enqueue("training.tasks.issue_cohort_certificates", str(batch.pk))
     return batch
 
 
@@ -455,17 +453,6 @@ def certificate_batch_run(*, batch_id) -> CertificateBatch:
 # --- Follow-up after the course ----------------------------------------------------------
 
 
-def follow_up_months() -> list[int]:
-    return list(getattr(settings, "TRAINING_FOLLOW_UP_MONTHS", [1, 3, 6]))
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @transaction.atomic
 def follow_up_record(*, actor, enrolment, data: dict, request=None) -> FollowUp:
     follow_up, _created = FollowUp.objects.update_or_create(
@@ -483,10 +470,6 @@ def follow_up_reminders_send(*, today: dt.date) -> int:
     Sends one notification per cohort and milestone (FollowUpReminder makes it
     idempotent); no names in the message, only counts.
     """
-    from django.urls import reverse
-
-    from aluna.notifications.services import notification_send
-
     sent = 0
     months_list = follow_up_months()
     earliest = months_after(today, -max(months_list) - 1) if months_list else today

@@ -35,6 +35,7 @@ from .models import (
     QuestionKind,
     QuestionnaireKind,
 )
+from .schedule import follow_up_months
 
 training_roles = role_required(Role.TRAINING, Role.COORDINATION)
 
@@ -512,7 +513,7 @@ def certificate_verify(request):
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request, enrolment_id):
     enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
-    form = FollowUpForm(request.POST or None, months=services.follow_up_months())
+    form = FollowUpForm(request.POST or None, months=follow_up_months())
     if request.method == "POST" and form.is_valid():
         services.follow_up_record(
             actor=request.user, enrolment=enrolment, data=form.cleaned_data, request=request
