@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from accompaniment.models import AgeRange, FederalEntity, GenderIdentity
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
+from aluna.core.concurrency import StaleEdit
 from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
@@ -270,12 +271,6 @@ def session_create(*, actor, cohort: Cohort, data: dict, request=None) -> Traini
     return session
 
 
-class StaleMark(Exception):
-    def __init__(self, current: Attendance):
-        super().__init__("stale attendance mark")
-        self.current = current
-
-
 @transaction.atomic
 def attendance_mark(
     *,
@@ -287,7 +282,8 @@ def attendance_mark(
     request=None,
 ) -> Attendance:
     """Set one participant's mark. `expected_version` is the version the page showed
-    (0 = no mark yet); if someone else changed it since, StaleMark carries theirs."""
+    (0 = no mark yet); if someone else changed it since, StaleEdit carries the mark as
+    it is now (None if it no longer exists)."""
     mark = (
         Attendance.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -296,7 +292,7 @@ def attendance_mark(
     )
     if mark is None:
         if expected_version != 0:
-            raise StaleMark(None)
+            raise StaleEdit(None)
         # Two first marks at once: the unique constraint lets only one insert win.
         try:
             with transaction.atomic():
@@ -307,9 +303,9 @@ def attendance_mark(
             current = Attendance.objects.select_related("updated_by").get(
                 session=session, enrolment=enrolment
             )
-            raise StaleMark(current) from None
+            raise StaleEdit(current) from None
     elif mark.version != expected_version:
-        raise StaleMark(mark)
+        raise StaleEdit(mark)
     elif mark.status != status:
         mark.status = status
         mark.version += 1

@@ -12,6 +12,7 @@ from aluna.accounts.roles import Role
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.access import role_required
+from aluna.core.concurrency import StaleEdit
 from aluna.pdf.render import render_pdf
 
 from . import selectors, services
@@ -295,7 +296,8 @@ def attendance(request, session_id):
     """The whole cohort on one page; each change is POSTed (htmx) and the row swapped.
 
     Each row carries the version of the mark it shows: a change made on a stale
-    row is refused and the row comes back with the current mark and a message.
+    row is refused (409, the StaleEdit contract) and the row comes back with the
+    mark as saved now, saying someone else changed it.
     """
     session = selectors.session_get_for_user(user=request.user, session_id=session_id)
     if request.method == "POST":
@@ -319,7 +321,7 @@ def attendance(request, session_id):
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except services.StaleMark as stale:
+        except StaleEdit as stale:
             mark = stale.current
             conflict = True
         row = selectors.attendance_row(
@@ -329,6 +331,7 @@ def attendance(request, session_id):
             request,
             "training/includes/attendance_row.html",
             {"row": row, "post_url": request.path},
+            status=409 if conflict else 200,
         )
     rows = selectors.attendance_sheet(session=session)
     _audit_view(request, session)
