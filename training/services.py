@@ -324,6 +324,13 @@ def attendance_mark(
 # --- Evaluations ---------------------------------------------------------------------------
 
 
+class QuestionnaireAnswered(Exception):
+    """A questionnaire that people answered keeps its questions: their answers refer to them."""
+
+    def __init__(self):
+        super().__init__(_("This questionnaire already has answers; it cannot change."))
+
+
 def _slug(text: str, n: int) -> str:
     return (slugify(text)[:70] or "item") + ("" if n == 0 else f"-{n}")
 
@@ -332,7 +339,16 @@ def _slug(text: str, n: int) -> str:
 def questionnaire_save(
     *, actor, programme: Programme, kind: str, title: str, likert: list, open_: list, request=None
 ) -> Questionnaire:
-    """Create or replace the programme's questionnaire of this kind (only while unanswered)."""
+    """Create or replace the programme's questionnaire of this kind.
+
+    Only while nobody answered it: QuestionnaireAnswered otherwise (nothing changes).
+    """
+    # The lock waits for a response being recorded meanwhile (its foreign key locks the row).
+    current = (
+        Questionnaire.objects.select_for_update().filter(programme=programme, kind=kind).first()
+    )
+    if current is not None and current.responses.exists():
+        raise QuestionnaireAnswered
     questionnaire, _created = Questionnaire.objects.update_or_create(
         programme=programme, kind=kind, defaults={"title": title}
     )

@@ -118,20 +118,19 @@ def questionnaire_edit(request, programme_id):
     programme = selectors.programme_get(programme_id=programme_id)
     form = QuestionnaireForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        kind = form.cleaned_data["kind"]
-        answered = programme.questionnaires.filter(kind=kind, responses__isnull=False).exists()
-        if answered:
-            form.add_error(None, _("This questionnaire already has answers; it cannot change."))
-        else:
+        try:
             services.questionnaire_save(
                 actor=request.user,
                 programme=programme,
-                kind=kind,
+                kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
                 likert=form.cleaned_data["likert"],
                 open_=form.cleaned_data["open_questions"],
                 request=request,
             )
+        except services.QuestionnaireAnswered as answered:
+            form.add_error(None, str(answered))
+        else:
             messages.success(request, _("The questionnaire was saved."))
             return redirect("training:programme-detail", programme_id=programme.pk)
     return render(
