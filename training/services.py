@@ -252,7 +252,7 @@ def participants_import(*, actor, cohort: Cohort, report: ImportReport, request=
         participant = Participant.objects.create(**data)
         Enrolment.objects.create(cohort=cohort, participant=participant)
     _audit(
-        action="training.import",
+        action=AuditAction.TRAINING_IMPORT,
         actor=actor,
         obj=cohort,
         request=request,
@@ -439,7 +439,7 @@ def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
             total=cohort.enrolments.exclude(status=EnrolmentStatus.DROPPED).count(),
             requested_by=actor,
         )
-        _audit(action="training.certificates", actor=actor, obj=cohort, request=request)
+        _audit(action=AuditAction.CERTIFICATES_ISSUED, actor=actor, obj=cohort, request=request)
         outbox_enqueue("training.tasks.issue_cohort_certificates", str(batch.pk))
     return batch
 

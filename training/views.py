@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aluna.accounts.roles import Role
 from aluna.audit.models import AuditAction
-from aluna.audit.services import audit_record, audit_target_type
+from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import StaleEdit
 from aluna.pdf.render import render_pdf
@@ -39,16 +39,6 @@ from .models import (
 from .schedule import follow_up_months
 
 training_roles = role_required(Role.TRAINING, Role.COORDINATION)
-
-
-def _audit_view(request, obj):
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=request.user,
-        target_type=audit_target_type(obj),
-        target_id=str(obj.pk),
-        request=request,
-    )
 
 
 @training_roles
@@ -174,7 +164,7 @@ def cohort_create(request, programme_id):
 def cohort_detail(request, cohort_id):
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
     enrolments, held = selectors.enrolments_with_rates(cohort=cohort)
-    _audit_view(request, cohort)
+    audit_view(request, cohort)
     return render(
         request,
         "training/cohort_detail.html",
@@ -333,7 +323,7 @@ def attendance(request, session_id):
             status=409 if conflict else 200,
         )
     rows = selectors.attendance_sheet(session=session)
-    _audit_view(request, session)
+    audit_view(request, session)
     return render(
         request,
         "training/attendance.html",
@@ -452,13 +442,7 @@ def certificate_pdf(request, enrolment_id):
         },
         request=request,
     )
-    audit_record(
-        action=AuditAction.EXPORT,
-        actor=request.user,
-        target_type=audit_target_type(certificate),
-        target_id=str(certificate.pk),
-        request=request,
-    )
+    audit_view(request, certificate, action=AuditAction.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="constancia-{certificate.code}.pdf"'
     return response
