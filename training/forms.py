@@ -277,22 +277,22 @@ class QuestionnaireForm(BootstrapWidgetsMixin, forms.Form):
 
 
 class ResponseForm(forms.Form):
-    """Built from a questionnaire: a 1-5 choice per Likert item, a text per open question."""
+    """Built from a questionnaire: a 1-5 choice per Likert item, a text per open question.
+
+    `enrolments` (who may answer) and `sessions` (those a satisfaction questionnaire
+    asks about, else None) are the only choices: anything else is an invalid choice.
+    """
 
     def __init__(self, *args, questionnaire, enrolments, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enrolment"] = forms.ChoiceField(
-            label=_("Participant"),
-            choices=[("", "---------")]
-            + [(str(e.pk), e.participant.display_name) for e in enrolments],
+        self.fields["enrolment"] = forms.ModelChoiceField(
+            label=_("Participant"), queryset=enrolments
         )
+        self.fields["enrolment"].label_from_instance = lambda e: e.participant.display_name
         self.fields["enrolment"].widget.attrs["class"] = "form-select"
         if sessions is not None:
-            self.fields["session"] = forms.ChoiceField(
-                label=_("Session"),
-                choices=[("", "---------")]
-                + [(str(s.pk), f"{s.date} · {s.topic}") for s in sessions],
-            )
+            self.fields["session"] = forms.ModelChoiceField(label=_("Session"), queryset=sessions)
+            self.fields["session"].label_from_instance = lambda s: f"{s.date} · {s.topic}"
             self.fields["session"].widget.attrs["class"] = "form-select"
         self.questions = list(questionnaire.questions.all())
         for question in self.questions:

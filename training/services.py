@@ -128,6 +128,7 @@ class ImportReport:
     rows: list = field(default_factory=list)  # (line number, ok, [messages])
     errors: list = field(default_factory=list)  # file-level messages
     valid: list = field(default_factory=list)  # cleaned dicts
+    imported: int = 0  # participants enrolled (0: nothing was imported)
 
     @property
     def ok(self) -> bool:
@@ -259,6 +260,21 @@ def participants_import(*, actor, cohort: Cohort, report: ImportReport, request=
         metadata={"rows": len(report.valid)},
     )
     return len(report.valid)
+
+
+def participants_import_csv(*, actor, cohort: Cohort, raw: bytes, request=None) -> ImportReport:
+    """Check the file line by line and, only if every line is valid and the cohort has
+    room, enrol them all (one transaction, audited). The report says what happened:
+    `imported` > 0, or the problems found (then nothing was written)."""
+    report = participants_csv_validate(raw=raw)
+    if report.ok:
+        try:
+            report.imported = participants_import(
+                actor=actor, cohort=cohort, report=report, request=request
+            )
+        except CohortFull as full:
+            report.errors.append(str(full))
+    return report
 
 
 # --- Sessions and attendance ----------------------------------------------------------
