@@ -7,6 +7,7 @@ from accompaniment.models import FederalEntity, PoliticalSubject, PsychosocialFi
 from accompaniment.selectors.access import subjects_for_user
 from aluna.accounts.roles import Role
 from aluna.core.forms import BootstrapWidgetsMixin
+from aluna.core.widgets import DateInput
 
 from .models import (
     AttendanceStatus,
@@ -76,8 +77,8 @@ class CohortForm(BootstrapWidgetsMixin, forms.ModelForm):
         model = Cohort
         fields = ["name", "starts_on", "ends_on", "region", "state", "capacity", "facilitators"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput,
+            "ends_on": DateInput,
             "facilitators": forms.CheckboxSelectMultiple,
         }
 
@@ -208,7 +209,7 @@ class SessionForm(BootstrapWidgetsMixin, forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["date", "topic", "facilitator", "place", "link"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": DateInput}
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,22 +277,22 @@ class QuestionnaireForm(BootstrapWidgetsMixin, forms.Form):
 
 
 class ResponseForm(forms.Form):
-    """Built from a questionnaire: a 1-5 choice per Likert item, a text per open question."""
+    """Built from a questionnaire: a 1-5 choice per Likert item, a text per open question.
+
+    `enrolments` (who may answer) and `sessions` (those a satisfaction questionnaire
+    asks about, else None) are the only choices: anything else is an invalid choice.
+    """
 
     def __init__(self, *args, questionnaire, enrolments, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enrolment"] = forms.ChoiceField(
-            label=_("Participant"),
-            choices=[("", "---------")]
-            + [(str(e.pk), e.participant.display_name) for e in enrolments],
+        self.fields["enrolment"] = forms.ModelChoiceField(
+            label=_("Participant"), queryset=enrolments
         )
+        self.fields["enrolment"].label_from_instance = lambda e: e.participant.display_name
         self.fields["enrolment"].widget.attrs["class"] = "form-select"
         if sessions is not None:
-            self.fields["session"] = forms.ChoiceField(
-                label=_("Session"),
-                choices=[("", "---------")]
-                + [(str(s.pk), f"{s.date} · {s.topic}") for s in sessions],
-            )
+            self.fields["session"] = forms.ModelChoiceField(label=_("Session"), queryset=sessions)
+            self.fields["session"].label_from_instance = lambda s: f"{s.date} · {s.topic}"
             self.fields["session"].widget.attrs["class"] = "form-select"
         self.questions = list(questionnaire.questions.all())
         for question in self.questions:
@@ -325,9 +326,7 @@ class ResponseForm(forms.Form):
 
 class FollowUpForm(BootstrapWidgetsMixin, forms.Form):
     months_after = forms.TypedChoiceField(label=_("Months after the course"), coerce=int)
-    contacted_on = forms.DateField(
-        label=_("Contacted on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    contacted_on = forms.DateField(label=_("Contacted on"), widget=DateInput)
     reached = forms.BooleanField(label=_("We reached the person"), required=False, initial=True)
     practices = forms.MultipleChoiceField(
         label=_("Practices adopted"),

@@ -3,8 +3,9 @@ cohorts they facilitate. "Not yours" and "missing" are the same 404."""
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,11 +13,16 @@ from aluna.accounts.roles import Role
 
 from .models import (
     ATTENDED,
+    Answer,
     Attendance,
+    AttendanceStatus,
+    Certificate,
+    CertificateBatch,
     Cohort,
     Enrolment,
     EnrolmentStatus,
     FollowUp,
+    Practice,
     Programme,
     Question,
     QuestionKind,
@@ -24,6 +30,14 @@ from .models import (
     QuestionnaireKind,
     TrainingSession,
 )
+from .schedule import follow_up_months, months_after
+
+
+def _is_training_staff(user) -> bool:
+    return user.has_role(Role.COORDINATION) or user.has_role(Role.TRAINING)
+
+
+# --- Cohorts ----------------------------------------------------------------------------------
 
 
 def cohorts_for_user(*, user) -> QuerySet[Cohort]:
@@ -37,6 +51,30 @@ def cohorts_for_user(*, user) -> QuerySet[Cohort]:
 
 def cohort_get_for_user(*, user, cohort_id) -> Cohort:
     return get_object_or_404(cohorts_for_user(user=user).select_related("programme"), pk=cohort_id)
+
+
+def cohort_is_visible_to(*, user, cohort) -> bool:
+    """Whether `user` may open `cohort`: a trainer may create a cohort others facilitate."""
+    return cohorts_for_user(user=user).filter(pk=cohort.pk).exists()
+
+
+def cohort_detail_for_user(*, user, cohort_id) -> dict:
+    """The cohort page: the cohort with its facilitators, and its enrolments and
+    sessions with their attendance rates."""
+    cohort = get_object_or_404(
+        cohorts_for_user(user=user)
+        .select_related("programme", "state")
+        .prefetch_related("facilitators"),
+        pk=cohort_id,
+    )
+    enrolments, held = enrolments_with_rates(cohort=cohort)
+    return {
+        "cohort": cohort,
+        "enrolments": enrolments,
+        "held": held,
+        "sessions": sessions_with_rates(cohort=cohort),
+        "facilitators": list(cohort.facilitators.all()),
+    }
 
 
 def cohort_list_for_home(*, user) -> QuerySet[Cohort]:
@@ -67,12 +105,36 @@ def cohort_list_for_home(*, user) -> QuerySet[Cohort]:
     )
 
 
+# --- Programmes -------------------------------------------------------------------------------
+
+
+def _programmes_visible_to(user) -> QuerySet[Programme]:
+    """The whole training team (and coordinación) shares the programmes."""
+    return Programme.objects.all() if _is_training_staff(user) else Programme.objects.none()
+
+
 def programmes_for_user(*, user) -> QuerySet[Programme]:
-    return Programme.objects.annotate(cohort_count=Count("cohorts")).order_by("name")
+    return _programmes_visible_to(user).annotate(cohort_count=Count("cohorts")).order_by("name")
 
 
-def programme_get(*, programme_id) -> Programme:
-    return get_object_or_404(Programme, pk=programme_id)
+def programme_get_for_user(*, user, programme_id) -> Programme:
+    return get_object_or_404(_programmes_visible_to(user), pk=programme_id)
+
+
+def programme_detail_for_user(*, user, programme_id) -> dict:
+    """The programme page: the programme, the user's cohorts of it (the 50 latest) and
+    its questionnaires with their questions."""
+    programme = programme_get_for_user(user=user, programme_id=programme_id)
+    return {
+        "programme": programme,
+        "cohorts": list(cohorts_for_user(user=user).filter(programme=programme)[:50]),
+        "questionnaires": list(
+            programme.questionnaires.prefetch_related("questions").order_by("kind")
+        ),
+    }
+
+
+# --- Sessions, enrolments and attendance -----------------------------------------------------
 
 
 def session_get_for_user(*, user, session_id) -> TrainingSession:
@@ -164,9 +226,14 @@ def attendance_sheet(*, session):
     return [attendance_row(enrolment=e, mark=marks.get(e.pk)) for e in enrolments]
 
 
-def attendance_row(*, enrolment, mark, conflict=False, saved=False) -> dict:
-    from .models import AttendanceStatus
+def attendance_enrolment_get(*, session, enrolment_id) -> Enrolment:
+    """One participant of the session's cohort, to mark; 404 for anyone else."""
+    return get_object_or_404(
+        session.cohort.enrolments.select_related("participant__subject"), pk=enrolment_id
+    )
 
+
+def attendance_row(*, enrolment, mark, conflict=False, saved=False) -> dict:
     pk = str(enrolment.pk)
     current = mark.status if mark else None
     return {
@@ -188,6 +255,9 @@ def attendance_row(*, enrolment, mark, conflict=False, saved=False) -> dict:
     }
 
 
+# --- Evaluations ------------------------------------------------------------------------------
+
+
 def questionnaire_for(*, programme, kind) -> Questionnaire | None:
     return (
         Questionnaire.objects.filter(programme=programme, kind=kind)
@@ -196,13 +266,31 @@ def questionnaire_for(*, programme, kind) -> Questionnaire | None:
     )
 
 
+def questionnaire_for_cohort(*, cohort, kind: str) -> Questionnaire | None:
+    """The questionnaire the answers page of `cohort` records (None: not defined yet);
+    404 for a kind that does not exist."""
+    if kind not in QuestionnaireKind.values:
+        raise Http404
+    return questionnaire_for(programme=cohort.programme, kind=kind)
+
+
+def respondents_of(*, cohort) -> QuerySet[Enrolment]:
+    """Who may answer a questionnaire: the cohort's participants who did not drop out."""
+    return (
+        cohort.enrolments.select_related("participant__subject")
+        .exclude(status=EnrolmentStatus.DROPPED)
+        .order_by("created_at")
+    )
+
+
+def sessions_to_rate(*, cohort, kind: str) -> QuerySet[TrainingSession] | None:
+    """The sessions a satisfaction questionnaire asks about; None for entry and exit."""
+    return cohort.sessions.all() if kind == QuestionnaireKind.SATISFACTION else None
+
+
 def evaluation_report(*, cohort):
     """Mean score per Likert item at entry and exit (matched by key), and the mean
     satisfaction per session."""
-    from django.db.models import Avg
-
-    from .models import Answer
-
     means = {}
     rows = (
         Answer.objects.filter(
@@ -242,9 +330,52 @@ def evaluation_report(*, cohort):
     return items, trend
 
 
-def follow_up_report(*, cohort):
-    from .models import Practice
+# --- Certificates -----------------------------------------------------------------------------
 
+
+def certificate_get_for_user(*, user, enrolment_id) -> Certificate:
+    """The certificate of an enrolment in one of the user's cohorts, with what its PDF
+    shows; 404 when the enrolment is not theirs or has no certificate."""
+    return get_object_or_404(
+        Certificate.objects.select_related(
+            "enrolment__cohort__programme", "enrolment__participant__subject"
+        ).filter(enrolment__cohort__in=cohorts_for_user(user=user)),
+        enrolment_id=enrolment_id,
+    )
+
+
+def certificate_batch_get_for_user(*, user, batch_id) -> CertificateBatch:
+    return get_object_or_404(
+        CertificateBatch.objects.select_related("cohort").filter(
+            cohort__in=cohorts_for_user(user=user)
+        ),
+        pk=batch_id,
+    )
+
+
+def certificate_for_verification(*, code: str) -> Certificate | None:
+    """Public: the certificate a verification code names, with its programme."""
+    if not code:
+        return None
+    return (
+        Certificate.objects.select_related("enrolment__cohort__programme").filter(code=code).first()
+    )
+
+
+# --- Follow-up ---------------------------------------------------------------------------------
+
+
+def graduates_for_follow_up(*, cohort, limit: int = 200) -> list[Enrolment]:
+    """The follow-up page's list: the cohort's graduates with the contacts recorded."""
+    return list(
+        cohort.enrolments.filter(status=EnrolmentStatus.GRADUATED)
+        .select_related("participant__subject")
+        .prefetch_related("follow_ups")
+        .order_by("created_at")[:limit]
+    )
+
+
+def follow_up_report(*, cohort):
     graduates = cohort.enrolments.filter(status=EnrolmentStatus.GRADUATED).count()
     follow_ups = list(FollowUp.objects.filter(enrolment__cohort=cohort))
     reached = {f.enrolment_id for f in follow_ups if f.reached}
@@ -275,8 +406,6 @@ def pending_follow_ups(*, user, today: dt.date | None = None):
 
     One query: graduates and follow-ups per milestone are counted in the database.
     """
-    from .services import follow_up_months, months_after
-
     today = today or timezone.localdate()
     months_list = follow_up_months()
     if not months_list:

@@ -1,23 +1,26 @@
 """Writes of training. One user action = one transaction with its audit row."""
 
-import calendar
 import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accompaniment.models import AgeRange, FederalEntity, GenderIdentity
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
+from aluna.core.concurrency import StaleEdit
+from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
 from .models import (
+    ATTENDED,
     Answer,
     Attendance,
     Certificate,
@@ -32,9 +35,11 @@ from .models import (
     Question,
     QuestionKind,
     Questionnaire,
+    QuestionnaireKind,
     Response,
     TrainingSession,
 )
+from .schedule import follow_up_months, months_after
 
 
 def _audit(*, action, actor, obj, request=None, metadata=None):
@@ -123,6 +128,7 @@ class ImportReport:
     rows: list = field(default_factory=list)  # (line number, ok, [messages])
     errors: list = field(default_factory=list)  # file-level messages
     valid: list = field(default_factory=list)  # cleaned dicts
+    imported: int = 0  # participants enrolled (0: nothing was imported)
 
     @property
     def ok(self) -> bool:
@@ -247,13 +253,28 @@ def participants_import(*, actor, cohort: Cohort, report: ImportReport, request=
         participant = Participant.objects.create(**data)
         Enrolment.objects.create(cohort=cohort, participant=participant)
     _audit(
-        action="training.import",
+        action=AuditAction.TRAINING_IMPORT,
         actor=actor,
         obj=cohort,
         request=request,
         metadata={"rows": len(report.valid)},
     )
     return len(report.valid)
+
+
+def participants_import_csv(*, actor, cohort: Cohort, raw: bytes, request=None) -> ImportReport:
+    """Check the file line by line and, only if every line is valid and the cohort has
+    room, enrol them all (one transaction, audited). The report says what happened:
+    `imported` > 0, or the problems found (then nothing was written)."""
+    report = participants_csv_validate(raw=raw)
+    if report.ok:
+        try:
+            report.imported = participants_import(
+                actor=actor, cohort=cohort, report=report, request=request
+            )
+        except CohortFull as full:
+            report.errors.append(str(full))
+    return report
 
 
 # --- Sessions and attendance ----------------------------------------------------------
@@ -264,12 +285,6 @@ def session_create(*, actor, cohort: Cohort, data: dict, request=None) -> Traini
     session = TrainingSession.objects.create(cohort=cohort, **data)
     _audit(action=AuditAction.CREATE, actor=actor, obj=session, request=request)
     return session
-
-
-class StaleMark(Exception):
-    def __init__(self, current: Attendance):
-        super().__init__("stale attendance mark")
-        self.current = current
 
 
 @transaction.atomic
@@ -283,7 +298,8 @@ def attendance_mark(
     request=None,
 ) -> Attendance:
     """Set one participant's mark. `expected_version` is the version the page showed
-    (0 = no mark yet); if someone else changed it since, StaleMark carries theirs."""
+    (0 = no mark yet); if someone else changed it since, StaleEdit carries the mark as
+    it is now (None if it no longer exists)."""
     mark = (
         Attendance.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -292,7 +308,7 @@ def attendance_mark(
     )
     if mark is None:
         if expected_version != 0:
-            raise StaleMark(None)
+            raise StaleEdit(None)
         # Two first marks at once: the unique constraint lets only one insert win.
         try:
             with transaction.atomic():
@@ -303,9 +319,9 @@ def attendance_mark(
             current = Attendance.objects.select_related("updated_by").get(
                 session=session, enrolment=enrolment
             )
-            raise StaleMark(current) from None
+            raise StaleEdit(current) from None
     elif mark.version != expected_version:
-        raise StaleMark(mark)
+        raise StaleEdit(mark)
     elif mark.status != status:
         mark.status = status
         mark.version += 1
@@ -324,9 +340,14 @@ def attendance_mark(
 # --- Evaluations ---------------------------------------------------------------------------
 
 
-def _slug(text: str, n: int) -> str:
-    from django.utils.text import slugify
+class QuestionnaireAnswered(Exception):
+    """A questionnaire that people answered keeps its questions: their answers refer to them."""
 
+    def __init__(self):
+        super().__init__(_("This questionnaire already has answers; it cannot change."))
+
+
+def _slug(text: str, n: int) -> str:
     return (slugify(text)[:70] or "item") + ("" if n == 0 else f"-{n}")
 
 
@@ -334,7 +355,16 @@ def _slug(text: str, n: int) -> str:
 def questionnaire_save(
     *, actor, programme: Programme, kind: str, title: str, likert: list, open_: list, request=None
 ) -> Questionnaire:
-    """Create or replace the programme's questionnaire of this kind (only while unanswered)."""
+    """Create or replace the programme's questionnaire of this kind.
+
+    Only while nobody answered it: QuestionnaireAnswered otherwise (nothing changes).
+    """
+    # The lock waits for a response being recorded meanwhile (its foreign key locks the row).
+    current = (
+        Questionnaire.objects.select_for_update().filter(programme=programme, kind=kind).first()
+    )
+    if current is not None and current.responses.exists():
+        raise QuestionnaireAnswered
     questionnaire, _created = Questionnaire.objects.update_or_create(
         programme=programme, kind=kind, defaults={"title": title}
     )
@@ -387,8 +417,6 @@ def response_record(
 
 
 def certificate_eligible(*, enrolment) -> bool:
-    from .models import ATTENDED, QuestionnaireKind
-
     if enrolment.status == EnrolmentStatus.DROPPED:
         return False
     today = timezone.localdate()
@@ -421,16 +449,14 @@ def certificate_issue(*, actor, enrolment, request=None) -> Certificate | None:
 
 def certificate_batch_start(*, actor, cohort, request=None) -> CertificateBatch:
     """Queue the bulk issue of a cohort's certificates (Celery, through the outbox)."""
-    from .tasks import issue_cohort_certificates
-
     with transaction.atomic():
         batch = CertificateBatch.objects.create(
             cohort=cohort,
             total=cohort.enrolments.exclude(status=EnrolmentStatus.DROPPED).count(),
             requested_by=actor,
         )
-        _audit(action="training.certificates", actor=actor, obj=cohort, request=request)
-        outbox_enqueue(issue_cohort_certificates, str(batch.pk))
+        _audit(action=AuditAction.CERTIFICATES_ISSUED, actor=actor, obj=cohort, request=request)
+        outbox_enqueue("training.tasks.issue_cohort_certificates", str(batch.pk))
     return batch
 
 
@@ -455,17 +481,6 @@ def certificate_batch_run(*, batch_id) -> CertificateBatch:
 # --- Follow-up after the course ----------------------------------------------------------
 
 
-def follow_up_months() -> list[int]:
-    return list(getattr(settings, "TRAINING_FOLLOW_UP_MONTHS", [1, 3, 6]))
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @transaction.atomic
 def follow_up_record(*, actor, enrolment, data: dict, request=None) -> FollowUp:
     follow_up, _created = FollowUp.objects.update_or_create(
@@ -483,10 +498,6 @@ def follow_up_reminders_send(*, today: dt.date) -> int:
     Sends one notification per cohort and milestone (FollowUpReminder makes it
     idempotent); no names in the message, only counts.
     """
-    from django.urls import reverse
-
-    from aluna.notifications.services import notification_send
-
     sent = 0
     months_list = follow_up_months()
     earliest = months_after(today, -max(months_list) - 1) if months_list else today

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aluna.accounts.roles import Role
 from aluna.audit.models import AuditAction
-from aluna.audit.services import audit_record, audit_target_type
+from aluna.audit.services import audit_view
 from aluna.core.access import role_required
+from aluna.core.concurrency import StaleEdit
 from aluna.pdf.render import render_pdf
 
 from . import selectors, services
@@ -28,24 +29,19 @@ from .forms import (
     ResponseForm,
     SessionForm,
 )
-from .models import (
-    Certificate,
-    CertificateBatch,
-    EnrolmentStatus,
-    QuestionKind,
-    QuestionnaireKind,
-)
+from .models import EnrolmentStatus
+from .schedule import follow_up_months
 
 training_roles = role_required(Role.TRAINING, Role.COORDINATION)
 
 
-def _audit_view(request, obj):
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=request.user,
-        target_type=audit_target_type(obj),
-        target_id=str(obj.pk),
-        request=request,
+def _form_page(request, form, title, subtitle=""):
+    """The one-form page most writes share; 400 while the form has errors."""
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": title, "subtitle": subtitle},
+        status=400 if form.errors else 200,
     )
 
 
@@ -89,55 +85,38 @@ def programme_create(request):
         )
         messages.success(request, _("The programme was created."))
         return redirect("training:programme-detail", programme_id=programme.pk)
-    return render(
-        request,
-        "training/form.html",
-        {"form": form, "title": _("New programme")},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("New programme"))
 
 
 @training_roles
 @require_http_methods(["GET"])
 def programme_detail(request, programme_id):
-    programme = selectors.programme_get(programme_id=programme_id)
-    cohorts = selectors.cohorts_for_user(user=request.user).filter(programme=programme)
-    questionnaires = programme.questionnaires.prefetch_related("questions").order_by("kind")
-    return render(
-        request,
-        "training/programme_detail.html",
-        {"programme": programme, "cohorts": cohorts[:50], "questionnaires": questionnaires},
-    )
+    page = selectors.programme_detail_for_user(user=request.user, programme_id=programme_id)
+    return render(request, "training/programme_detail.html", page)
 
 
 @training_roles
 @require_http_methods(["GET", "POST"])
 def questionnaire_edit(request, programme_id):
-    programme = selectors.programme_get(programme_id=programme_id)
+    programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     form = QuestionnaireForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        kind = form.cleaned_data["kind"]
-        answered = programme.questionnaires.filter(kind=kind, responses__isnull=False).exists()
-        if answered:
-            form.add_error(None, _("This questionnaire already has answers; it cannot change."))
-        else:
+        try:
             services.questionnaire_save(
                 actor=request.user,
                 programme=programme,
-                kind=kind,
+                kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
                 likert=form.cleaned_data["likert"],
                 open_=form.cleaned_data["open_questions"],
                 request=request,
             )
+        except services.QuestionnaireAnswered as answered:
+            form.add_error(None, str(answered))
+        else:
             messages.success(request, _("The questionnaire was saved."))
             return redirect("training:programme-detail", programme_id=programme.pk)
-    return render(
-        request,
-        "training/form.html",
-        {"form": form, "title": _("Questionnaire"), "subtitle": programme.name},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("Questionnaire"), programme.name)
 
 
 # --- Cohorts ----------------------------------------------------------------------------------
@@ -146,45 +125,27 @@ def questionnaire_edit(request, programme_id):
 @training_roles
 @require_http_methods(["GET", "POST"])
 def cohort_create(request, programme_id):
-    programme = selectors.programme_get(programme_id=programme_id)
+    programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     form = CohortForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         cohort = services.cohort_create(
-            actor=request.user, programme=programme, data=data, request=request
+            actor=request.user, programme=programme, data=form.cleaned_data, request=request
         )
         messages.success(request, _("The cohort was created."))
-        if (
-            request.user.has_role(Role.COORDINATION)
-            or cohort.facilitators.filter(pk=request.user.pk).exists()
-        ):
+        if selectors.cohort_is_visible_to(user=request.user, cohort=cohort):
             return redirect("training:cohort-detail", cohort_id=cohort.pk)
         return redirect("training:programme-detail", programme_id=programme.pk)
-    return render(
-        request,
-        "training/form.html",
-        {"form": form, "title": _("New cohort"), "subtitle": programme.name},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("New cohort"), programme.name)
 
 
 @training_roles
 @require_http_methods(["GET"])
 def cohort_detail(request, cohort_id):
-    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
-    enrolments, held = selectors.enrolments_with_rates(cohort=cohort)
-    _audit_view(request, cohort)
+    page = selectors.cohort_detail_for_user(user=request.user, cohort_id=cohort_id)
+    audit_view(request, page["cohort"])
+    status_choices = [(value, str(label)) for value, label in EnrolmentStatus.choices]
     return render(
-        request,
-        "training/cohort_detail.html",
-        {
-            "cohort": cohort,
-            "enrolments": enrolments,
-            "held": held,
-            "sessions": selectors.sessions_with_rates(cohort=cohort),
-            "facilitators": list(cohort.facilitators.all()),
-            "status_choices": [(value, str(label)) for value, label in EnrolmentStatus.choices],
-        },
+        request, "training/cohort_detail.html", {**page, "status_choices": status_choices}
     )
 
 
@@ -203,12 +164,7 @@ def participant_add(request, cohort_id):
         else:
             messages.success(request, _("The participant was enrolled."))
             return redirect("training:cohort-detail", cohort_id=cohort.pk)
-    return render(
-        request,
-        "training/form.html",
-        {"form": form, "title": _("Enrol a participant"), "subtitle": cohort.name},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("Enrol a participant"), cohort.name)
 
 
 @training_roles
@@ -237,33 +193,20 @@ def enrolment_status(request, enrolment_id):
 def cohort_import(request, cohort_id):
     """Upload a CSV: a line-by-line report; nothing is imported unless all lines are valid."""
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
-    # Bound on every POST: one without a file must say "choose a file", not show a blank form.
     posted = request.method == "POST"
+    # Bound on every POST: one without a file must say "choose a file", not show a blank form.
     form = CsvImportForm(request.POST, request.FILES) if posted else CsvImportForm()
     report = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            report = services.participants_csv_validate(raw=form.cleaned_data["file"].read())
-            if report.ok:
-                try:
-                    count = services.participants_import(
-                        actor=request.user, cohort=cohort, report=report, request=request
-                    )
-                except services.CohortFull as full:
-                    report.errors.append(str(full))
-                else:
-                    messages.success(
-                        request, _("%(count)s participants were imported.") % {"count": count}
-                    )
-                    return redirect("training:cohort-detail", cohort_id=cohort.pk)
-    return render(
-        request,
-        "training/cohort_import.html",
-        {"cohort": cohort, "form": form, "report": report, "columns": services.CSV_COLUMNS},
-        status=status,
-    )
+    if posted and form.is_valid():
+        report = services.participants_import_csv(
+            actor=request.user, cohort=cohort, raw=form.cleaned_data["file"].read(), request=request
+        )
+        if report.imported:
+            count = {"count": report.imported}
+            messages.success(request, _("%(count)s participants were imported.") % count)
+            return redirect("training:cohort-detail", cohort_id=cohort.pk)
+    context = {"cohort": cohort, "form": form, "report": report, "columns": services.CSV_COLUMNS}
+    return render(request, "training/cohort_import.html", context, status=400 if posted else 200)
 
 
 # --- Sessions and attendance ---------------------------------------------------------------
@@ -280,61 +223,56 @@ def session_create(request, cohort_id):
         )
         messages.success(request, _("The session was added."))
         return redirect("training:cohort-detail", cohort_id=cohort.pk)
-    return render(
-        request,
-        "training/form.html",
-        {"form": form, "title": _("New session"), "subtitle": cohort.name},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("New session"), cohort.name)
 
 
 @training_roles
 @require_http_methods(["GET", "POST"])
 def attendance(request, session_id):
-    """The whole cohort on one page; each change is POSTed (htmx) and the row swapped.
-
-    Each row carries the version of the mark it shows: a change made on a stale
-    row is refused and the row comes back with the current mark and a message.
-    """
+    """The whole cohort on one page; each change is POSTed (htmx) and the row swapped."""
     session = selectors.session_get_for_user(user=request.user, session_id=session_id)
     if request.method == "POST":
-        form = AttendanceMarkForm(request.POST)
-        if not form.is_valid():
-            return HttpResponse(_("Invalid attendance mark."), status=400)
-        enrolment = (
-            session.cohort.enrolments.select_related("participant__subject")
-            .filter(pk=form.cleaned_data["enrolment"])
-            .first()
-        )
-        if enrolment is None:
-            raise Http404
-        conflict = None
-        try:
-            mark = services.attendance_mark(
-                actor=request.user,
-                session=session,
-                enrolment=enrolment,
-                status=form.cleaned_data["status"],
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except services.StaleMark as stale:
-            mark = stale.current
-            conflict = True
-        row = selectors.attendance_row(
-            enrolment=enrolment, mark=mark, conflict=bool(conflict), saved=not conflict
-        )
-        return render(
-            request,
-            "training/includes/attendance_row.html",
-            {"row": row, "post_url": request.path},
-        )
+        return _attendance_mark(request, session)
     rows = selectors.attendance_sheet(session=session)
-    _audit_view(request, session)
+    audit_view(request, session)
     return render(
         request,
         "training/attendance.html",
         {"session": session, "rows": rows, "post_url": request.path},
+    )
+
+
+def _attendance_mark(request, session):
+    """One mark, answered with its row. The row carries the version of the mark it
+    showed: a change made on a stale row is refused (409, the StaleEdit contract) and
+    the row comes back with the mark as saved now, saying someone else changed it."""
+    form = AttendanceMarkForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Invalid attendance mark."), status=400)
+    enrolment = selectors.attendance_enrolment_get(
+        session=session, enrolment_id=form.cleaned_data["enrolment"]
+    )
+    try:
+        mark = services.attendance_mark(
+            actor=request.user,
+            session=session,
+            enrolment=enrolment,
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except StaleEdit as stale:
+        return _attendance_row(request, enrolment, stale.current, conflict=True, status=409)
+    return _attendance_row(request, enrolment, mark, saved=True)
+
+
+def _attendance_row(request, enrolment, mark, *, conflict=False, saved=False, status=200):
+    row = selectors.attendance_row(enrolment=enrolment, mark=mark, conflict=conflict, saved=saved)
+    return render(
+        request,
+        "training/includes/attendance_row.html",
+        {"row": row, "post_url": request.path},
+        status=status,
     )
 
 
@@ -345,35 +283,23 @@ def attendance(request, session_id):
 @require_http_methods(["GET", "POST"])
 def response_create(request, cohort_id, kind):
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
-    if kind not in QuestionnaireKind.values:
-        raise Http404
-    questionnaire = selectors.questionnaire_for(programme=cohort.programme, kind=kind)
+    questionnaire = selectors.questionnaire_for_cohort(cohort=cohort, kind=kind)
     if questionnaire is None:
         messages.warning(request, _("The programme has no questionnaire of this kind yet."))
         return redirect("training:programme-detail", programme_id=cohort.programme_id)
-    enrolments = cohort.enrolments.select_related("participant__subject").exclude(
-        status=EnrolmentStatus.DROPPED
-    )
-    sessions = cohort.sessions.all() if kind == QuestionnaireKind.SATISFACTION else None
     form = ResponseForm(
         request.POST or None,
         questionnaire=questionnaire,
-        enrolments=enrolments,
-        sessions=sessions,
+        enrolments=selectors.respondents_of(cohort=cohort),
+        sessions=selectors.sessions_to_rate(cohort=cohort, kind=kind),
         initial={"enrolment": request.GET.get("enrolment")},
     )
     if request.method == "POST" and form.is_valid():
-        enrolment = get_object_or_404(enrolments, pk=form.cleaned_data["enrolment"])
-        session = (
-            get_object_or_404(cohort.sessions, pk=form.cleaned_data["session"])
-            if sessions is not None
-            else None
-        )
         services.response_record(
             actor=request.user,
             questionnaire=questionnaire,
-            enrolment=enrolment,
-            session=session,
+            enrolment=form.cleaned_data["enrolment"],
+            session=form.cleaned_data.get("session"),
             answers=form.answers(),
             request=request,
         )
@@ -382,12 +308,7 @@ def response_create(request, cohort_id, kind):
     return render(
         request,
         "training/response_form.html",
-        {
-            "form": form,
-            "cohort": cohort,
-            "questionnaire": questionnaire,
-            "likert": QuestionKind.LIKERT,
-        },
+        {"form": form, "cohort": cohort, "questionnaire": questionnaire},
         status=400 if form.errors else 200,
     )
 
@@ -436,8 +357,8 @@ def certificate_issue(request, enrolment_id):
 @training_roles
 @require_http_methods(["GET"])
 def certificate_pdf(request, enrolment_id):
-    enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
-    certificate = get_object_or_404(Certificate, enrolment=enrolment)
+    certificate = selectors.certificate_get_for_user(user=request.user, enrolment_id=enrolment_id)
+    enrolment = certificate.enrolment
     pdf = render_pdf(
         template_name="training/certificate_pdf.html",
         context={
@@ -449,13 +370,7 @@ def certificate_pdf(request, enrolment_id):
         },
         request=request,
     )
-    audit_record(
-        action=AuditAction.EXPORT,
-        actor=request.user,
-        target_type=audit_target_type(certificate),
-        target_id=str(certificate.pk),
-        request=request,
-    )
+    audit_view(request, certificate, action=AuditAction.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="constancia-{certificate.code}.pdf"'
     return response
@@ -472,12 +387,7 @@ def certificates_bulk(request, cohort_id):
 @training_roles
 @require_http_methods(["GET"])
 def batch_progress(request, batch_id):
-    batch = get_object_or_404(
-        CertificateBatch.objects.select_related("cohort").filter(
-            cohort__in=selectors.cohorts_for_user(user=request.user)
-        ),
-        pk=batch_id,
-    )
+    batch = selectors.certificate_batch_get_for_user(user=request.user, batch_id=batch_id)
     template = (
         "training/includes/batch_progress.html"
         if request.headers.get("HX-Request")
@@ -491,17 +401,14 @@ def batch_progress(request, batch_id):
 def certificate_verify(request):
     """Public: says only whether a code is valid, and for which programme and year."""
     code = (request.GET.get("code") or "").strip().upper()[:32]
-    certificate = None
-    if code:
-        certificate = (
-            Certificate.objects.select_related("enrolment__cohort__programme")
-            .filter(code=code)
-            .first()
-        )
     return render(
         request,
         "training/certificate_verify.html",
-        {"code": code, "certificate": certificate, "checked": bool(code)},
+        {
+            "code": code,
+            "certificate": selectors.certificate_for_verification(code=code),
+            "checked": bool(code),
+        },
     )
 
 
@@ -512,40 +419,27 @@ def certificate_verify(request):
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request, enrolment_id):
     enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
-    form = FollowUpForm(request.POST or None, months=services.follow_up_months())
+    form = FollowUpForm(request.POST or None, months=follow_up_months())
     if request.method == "POST" and form.is_valid():
         services.follow_up_record(
             actor=request.user, enrolment=enrolment, data=form.cleaned_data, request=request
         )
         messages.success(request, _("The follow-up was recorded."))
         return redirect("training:cohort-follow-up", cohort_id=enrolment.cohort_id)
-    return render(
-        request,
-        "training/form.html",
-        {
-            "form": form,
-            "title": _("Follow-up after the course"),
-            "subtitle": enrolment.participant.display_name,
-        },
-        status=400 if form.errors else 200,
-    )
+    title = _("Follow-up after the course")
+    return _form_page(request, form, title, enrolment.participant.display_name)
 
 
 @training_roles
 @require_http_methods(["GET"])
 def cohort_follow_up(request, cohort_id):
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
-    graduates = (
-        cohort.enrolments.filter(status=EnrolmentStatus.GRADUATED)
-        .select_related("participant__subject")
-        .prefetch_related("follow_ups")
-    )
     return render(
         request,
         "training/cohort_follow_up.html",
         {
             "cohort": cohort,
             "report": selectors.follow_up_report(cohort=cohort),
-            "graduates": graduates[:200],
+            "graduates": selectors.graduates_for_follow_up(cohort=cohort),
         },
     )

@@ -32,6 +32,14 @@
       event.preventDefault(); focusRow(list[index - 1]);
     }
   });
+  // A mark someone else changed meanwhile is refused with 409 and the row as saved now
+  // (the stale-edit contract): show that row, it is an answer, not a failure.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 409 && table.contains(event.detail.target)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var row = event.detail.target;
     if (row && row.id && document.activeElement === document.body) focusRow(document.getElementById(row.id));

@@ -12,9 +12,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from training.factories import ProgrammeFactory
+from aluna.accounts.factories import UserFactory
+from aluna.accounts.roles import Role
+from training.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    ProgrammeFactory,
+    TrainingSessionFactory,
+)
 from training.models import Attendance, Cohort, Questionnaire, Response
-from training.services import questionnaire_save
+from training.services import attendance_mark, questionnaire_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,8 +109,6 @@ def test_trainer_can_run_a_cohort_from_import_to_certificates(page, live_server,
 
 
 def test_trainer_can_take_attendance_on_a_phone(phone_page, live_server, login, trainer):
-    from training.factories import CohortFactory, EnrolmentFactory, TrainingSessionFactory
-
     cohort = CohortFactory(facilitators=[trainer])
     for _ in range(3):
         EnrolmentFactory(cohort=cohort)
@@ -122,3 +127,30 @@ def test_trainer_can_take_attendance_on_a_phone(phone_page, live_server, login, 
     row.get_by_text("Excused", exact=True).tap()
     expect(row.get_by_test_id("attendance-saved")).to_be_visible()
     assert Attendance.objects.get().status == "excused"
+
+
+def test_trainer_sees_a_mark_a_colleague_changed_meanwhile_and_can_choose_again(
+    page, live_server, login, trainer
+):
+    colleague = UserFactory(full_name="Teresa Tallerista", roles=[Role.TRAINING])
+    cohort = CohortFactory(facilitators=[trainer, colleague])
+    enrolment = EnrolmentFactory(cohort=cohort)
+    session = TrainingSessionFactory(cohort=cohort)
+    _sign_in(page, login(trainer), live_server)
+    page.goto(live_server.url + reverse("training:attendance", args=[session.pk]))
+    row = page.get_by_test_id("attendance-row").first
+
+    # Both pages showed "no mark"; the colleague saves first.
+    attendance_mark(
+        actor=colleague, session=session, enrolment=enrolment, status="present", expected_version=0
+    )
+    row.get_by_text("Absent", exact=True).click()
+
+    expect(row.get_by_test_id("attendance-conflict")).to_contain_text("Teresa Tallerista")
+    expect(row.locator("input[data-status=present]")).to_be_checked()
+    assert Attendance.objects.get().status == "present"
+
+    row.get_by_text("Absent", exact=True).click()
+
+    expect(row.get_by_test_id("attendance-saved")).to_be_visible()
+    assert Attendance.objects.get().status == "absent"

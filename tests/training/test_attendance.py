@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from aluna.accounts.factories import UserFactory
 from aluna.accounts.roles import Role
+from aluna.core.concurrency import StaleEdit
 from training.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -17,6 +18,7 @@ from training.factories import (
 )
 from training.models import Attendance, TrainingSession
 from training.selectors import enrolments_with_rates, sessions_with_rates
+from training.services import attendance_mark
 
 pytestmark = pytest.mark.django_db
 
@@ -95,10 +97,28 @@ def test_trainer_cannot_overwrite_a_mark_changed_meanwhile(login, trainer, sessi
 
     response = mark(mine, session, enrolment, "absent", 0)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["row"]["conflict"] is True
+    assert response.context["row"]["version"] == 1
     assert "Teresa Tallerista changed this mark meanwhile" in response.content.decode()
     assert Attendance.objects.get().status == "present"
+
+
+def test_trainer_cannot_mark_on_a_stale_version_even_through_the_service(trainer, session):
+    colleague = UserFactory(full_name="Teresa Tallerista", roles=[Role.TRAINING])
+    enrolment = EnrolmentFactory(cohort=session.cohort)
+    theirs = attendance_mark(
+        actor=colleague, session=session, enrolment=enrolment, status="present", expected_version=0
+    )
+
+    with pytest.raises(StaleEdit) as stale:
+        attendance_mark(
+            actor=trainer, session=session, enrolment=enrolment, status="absent", expected_version=0
+        )
+
+    assert stale.value.current == theirs
+    assert (stale.value.current.status, stale.value.current.updated_by) == ("present", colleague)
+    assert Attendance.objects.get().version == 1
 
 
 def test_trainer_cannot_mark_someone_of_another_cohort(login, trainer, session):

@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from aluna import celery_app
+from aluna.outbox.models import OutboxMessage
 from tests.fixtures.celery_worker import wait_for
 from training.factories import (
     AttendanceFactory,
@@ -14,7 +16,8 @@ from training.factories import (
     TrainingSessionFactory,
 )
 from training.models import Certificate, CertificateBatch, Questionnaire, Response
-from training.services import certificate_issue, questionnaire_save
+from training.services import certificate_batch_start, certificate_issue, questionnaire_save
+from training.tasks import issue_cohort_certificates
 
 
 def ready_cohort(trainer, *, attended=(5, 4, 3)):
@@ -120,3 +123,17 @@ def test_trainer_can_issue_a_whole_cohort_in_the_background(celery_worker, login
     assert Certificate.objects.count() == 2
     page = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="batch-done"' in page
+
+
+@pytest.mark.django_db
+def test_bulk_issue_is_queued_under_the_registered_task_name(trainer):
+    cohort, _enrolments = ready_cohort(trainer)
+
+    batch = certificate_batch_start(actor=trainer, cohort=cohort)
+
+    message = OutboxMessage.objects.get()
+    assert (message.task_name, message.args) == (
+        "training.tasks.issue_cohort_certificates",
+        [str(batch.pk)],
+    )
+    assert celery_app.tasks[message.task_name].name == issue_cohort_certificates.name

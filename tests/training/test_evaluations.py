@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from training.factories import CohortFactory, EnrolmentFactory, TrainingSessionFactory
 from training.models import Answer, Questionnaire
-from training.services import questionnaire_save, response_record
+from training.services import QuestionnaireAnswered, questionnaire_save, response_record
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,56 @@ def test_trainer_can_see_the_mean_change_and_the_satisfaction_trend(login, train
     assert [float(row["mean"]) for row in response.context["trend_rows"]] == [3.5, 5.0]
     assert response.content.decode().count("<rect ") == 4
     assert 'data-testid="trend-chart"' in response.content.decode()
+
+
+def test_nobody_can_change_an_answered_questionnaire_even_through_the_service(trainer, cohort):
+    answer(cohort, "entry", EnrolmentFactory(cohort=cohort), [4, 4])
+    questionnaire = Questionnaire.objects.get(programme=cohort.programme, kind="entry")
+
+    with pytest.raises(QuestionnaireAnswered):
+        questionnaire_save(
+            actor=trainer,
+            programme=cohort.programme,
+            kind="entry",
+            title="Otra",
+            likert=["Otra pregunta"],
+            open_=[],
+        )
+
+    questionnaire.refresh_from_db()
+    assert questionnaire.title == "entry"
+    assert [q.text for q in questionnaire.questions.all()] == [*ITEMS, "¿Qué esperas?"]
+
+
+def test_trainer_can_still_change_a_questionnaire_nobody_answered(trainer, cohort):
+    questionnaire_save(
+        actor=trainer,
+        programme=cohort.programme,
+        kind="entry",
+        title="Entrada",
+        likert=["Otra pregunta"],
+        open_=[],
+    )
+
+    questionnaire = Questionnaire.objects.get(programme=cohort.programme, kind="entry")
+    assert (questionnaire.title, [q.text for q in questionnaire.questions.all()]) == (
+        "Entrada",
+        ["Otra pregunta"],
+    )
+
+
+def test_trainer_cannot_change_a_questionnaire_that_has_answers(settings, login, trainer, cohort):
+    settings.LANGUAGE_CODE = "en"
+    answer(cohort, "exit", EnrolmentFactory(cohort=cohort), [4, 4])
+
+    response = login(trainer).post(
+        reverse("training:questionnaire-edit", kwargs={"programme_id": cohort.programme.pk}),
+        {"kind": "exit", "title": "Otra", "likert": "Otra pregunta", "open_questions": ""},
+    )
+
+    questionnaire = Questionnaire.objects.get(programme=cohort.programme, kind="exit")
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "This questionnaire already has answers; it cannot change."
+    ]
+    assert questionnaire.title == "exit"

@@ -118,3 +118,9 @@ def test_trainer_home_lists_pending_follow_ups(login, trainer, ended_cohort):
 
     (pending,) = response.context["pending"]
     assert (pending["cohort"], pending["pending"]) == (ended_cohort, 3)
+
+
+def test_facilitator_can_be_reminded_by_the_task_the_beat_schedule_names(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["training-follow-up-reminders"]
+
+    assert send_training_follow_up_reminders.name == schedule["task"]
