@@ -232,6 +232,25 @@ class PoliticalSubject(VersionedModel):
         "other_factors",
     )
 
+    # What the subject form edits (areas of defence, many-to-many, apart).
+    EDITABLE_FIELDS = (
+        "name",
+        "alias",
+        "kind",
+        "state",
+        "municipality",
+        "contact",
+        "referral_source",
+        "consent_date",
+        "consent_scope",
+        "gender_identity",
+        "age_range",
+        "indigenous_people",
+        "indigenous_language",
+        "family_role",
+        "other_factors",
+    )
+
     class Meta:
         verbose_name = _("political subject")
         verbose_name_plural = _("political subjects")
@@ -374,6 +393,9 @@ class Process(VersionedModel):
     follow_up_reminded_on = models.DateField(null=True, blank=True, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
 
+    # What the process edit form changes (status has its own workflow).
+    EDITABLE_FIELDS = ("lead", "team", "frequency_days", "next_follow_up")
+
     class Meta:
         verbose_name = _("accompaniment process")
         verbose_name_plural = _("accompaniment processes")
@@ -424,6 +446,8 @@ class Objective(VersionedModel):
         _("status"), max_length=16, choices=ObjectiveStatus.choices, default=ObjectiveStatus.AGREED
     )
 
+    EDITABLE_FIELDS = ("field", "description", "status")
+
     class Meta:
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
@@ -465,6 +489,8 @@ class FieldAssessment(VersionedModel):
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    EDITABLE_FIELDS = ("field", "assessed_on", "score", "indicator_notes")
 
     class Meta:
         verbose_name = _("field assessment")
@@ -519,6 +545,17 @@ class Session(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Plain attributes the session form edits; the four fields worked (FIELD_FLAGS)
+    # and the two catalogue lists are handled apart.
+    EDITABLE_FIELDS = (
+        "started_at",
+        "modality",
+        "duration_minutes",
+        "participants_count",
+        "notes",
+        "agreements",
+        "next_session_on",
+    )
     FIELD_FLAGS = {
         PsychosocialField.PSYCHOEMOTIONAL: "works_psychoemotional",
         PsychosocialField.INTERNAL_DYNAMICS: "works_internal_dynamics",

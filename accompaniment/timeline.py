@@ -27,6 +27,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .models import FieldAssessment, ObjectiveChange, ObjectiveStatus, PsychosocialField, Session
+
 PAGE_SIZE = 30
 # Deep pages cost N * PAGE_SIZE rows per source; nobody reads 500 pages back.
 MAX_PAGE = 500
@@ -109,7 +111,6 @@ def _url_or_none(name: str, **kwargs) -> str | None:
 
 
 def session_entries(*, process, user, since=None, limit=None):
-    from .models import PsychosocialField, Session
 
     sessions = Session.objects.filter(process=process).order_by("-started_at")
     if since is not None:
@@ -137,7 +138,6 @@ def session_entries(*, process, user, since=None, limit=None):
 
 
 def assessment_entries(*, process, user, since=None, limit=None):
-    from .models import FieldAssessment
 
     assessments = FieldAssessment.objects.filter(process=process).order_by(
         "-assessed_on", "-created_at"
@@ -156,7 +156,6 @@ def assessment_entries(*, process, user, since=None, limit=None):
 
 
 def objective_change_entries(*, process, user, since=None, limit=None):
-    from .models import ObjectiveChange, ObjectiveStatus
 
     changes = ObjectiveChange.objects.filter(objective__process=process).order_by("-changed_at")
     if since is not None:

@@ -9,11 +9,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aluna.core.concurrency import VersionedFormMixin
+from aluna.core.concurrency import VersionedFormMixin, initial_from
+from aluna.core.widgets import DateInput
 
 from ..models import (
     PROCESS_TRANSITIONS,
+    FieldAssessment,
+    Objective,
     ObjectiveStatus,
+    Process,
     ProcessKind,
     ProcessStatus,
     PsychosocialField,
@@ -24,13 +28,6 @@ REASON_MAX_LENGTH = 2000
 SUMMARY_MAX_LENGTH = 10000
 DESCRIPTION_MAX_LENGTH = 2000
 NOTES_MAX_LENGTH = 5000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -109,13 +106,9 @@ class ProcessEditForm(VersionedFormMixin, _TeamFieldsMixin):
     field_order = ["lead", "team", "frequency_days", "next_follow_up"]
 
     def __init__(self, *args, user, process, **kwargs):
+        # The stored follow-up date stays acceptable even when it has passed.
         kwargs["initial"] = {
-            "lead": process.lead_id,
-            "team": list(process.team.values_list("pk", flat=True)),
-            "frequency_days": process.frequency_days,
-            # The stored date stays acceptable even when it has passed.
-            "next_follow_up": process.next_follow_up,
-            "version": process.version,
+            **initial_from(process, Process.EDITABLE_FIELDS),
             **kwargs.get("initial", {}),
         }
         super().__init__(*args, **kwargs)
@@ -196,7 +189,11 @@ class ObjectiveForm(forms.Form):
 
 
 class ObjectiveEditForm(VersionedFormMixin, ObjectiveForm):
-    field_order = ["field", "description", "status"]
+    field_order = list(Objective.EDITABLE_FIELDS)
+
+    def __init__(self, *args, objective, **kwargs):
+        kwargs["initial"] = initial_from(objective, Objective.EDITABLE_FIELDS)
+        super().__init__(*args, process=objective.process, **kwargs)
 
 
 class AssessmentForm(forms.Form):
@@ -235,4 +232,8 @@ class AssessmentForm(forms.Form):
 
 
 class AssessmentEditForm(VersionedFormMixin, AssessmentForm):
-    field_order = ["field", "assessed_on", "score", "indicator_notes"]
+    field_order = list(FieldAssessment.EDITABLE_FIELDS)
+
+    def __init__(self, *args, assessment, **kwargs):
+        kwargs["initial"] = initial_from(assessment, FieldAssessment.EDITABLE_FIELDS)
+        super().__init__(*args, process=assessment.process, **kwargs)

@@ -2,11 +2,12 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.concurrency import VersionedFormMixin
+from aluna.core.forms import active_or_current
+from aluna.core.widgets import DateInput, DateTimeInput
 
 from ..models import (
     CopingMechanism,
@@ -42,21 +43,9 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = [
-            "started_at",
-            "modality",
-            "duration_minutes",
-            "participants_count",
-            "notes",
-            "impacts",
-            "coping_mechanisms",
-            "agreements",
-            "next_session_on",
-        ]
+        fields = [*Session.EDITABLE_FIELDS, "impacts", "coping_mechanisms"]
         widgets = {
-            "started_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
+            "started_at": DateTimeInput(),
             "modality": forms.RadioSelect,
             "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
             "participants_count": forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -64,7 +53,7 @@ class SessionForm(forms.ModelForm):
             "agreements": forms.Textarea(attrs={"rows": 3}),
             "impacts": forms.CheckboxSelectMultiple,
             "coping_mechanisms": forms.CheckboxSelectMultiple,
-            "next_session_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "next_session_on": DateInput(),
         }
         error_messages = {
             "duration_minutes": {
@@ -108,8 +97,9 @@ class SessionForm(forms.ModelForm):
         if self.instance._state.adding:
             return active_entries(model)
         # An entry deactivated after it was recorded stays offered on that session.
-        kept = getattr(self.instance, relation).values("pk")
-        return model.objects.filter(Q(is_active=True) | Q(pk__in=kept))
+        return active_or_current(
+            model, getattr(self.instance, relation).values_list("pk", flat=True)
+        )
 
     def impact_groups(self) -> list[tuple[str, list]]:
         """The impact checkboxes grouped by dimension, in the dimensions' order."""

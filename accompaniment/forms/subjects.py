@@ -1,10 +1,10 @@
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.concurrency import VersionedFormMixin
-from aluna.core.forms import BootstrapWidgetsMixin
+from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
+from aluna.core.widgets import DateInput
 
 from ..models import (
     INDIVIDUAL_KIND_CODE,
@@ -14,11 +14,6 @@ from ..models import (
     SubjectKind,
 )
 from ..selectors.subjects import subject_collective_choices
-
-
-def _active_or_current(model, current_ids):
-    """Active catalogue entries, plus those the record already uses (kept on edit)."""
-    return model.objects.filter(Q(is_active=True) | Q(pk__in=[i for i in current_ids if i]))
 
 
 class SubjectFilterForm(BootstrapWidgetsMixin, forms.Form):
@@ -64,26 +59,10 @@ class SubjectForm(forms.ModelForm):
 
     class Meta:
         model = PoliticalSubject
-        fields = [
-            "name",
-            "alias",
-            "kind",
-            "areas",
-            "state",
-            "municipality",
-            "contact",
-            "referral_source",
-            "consent_date",
-            "consent_scope",
-            "gender_identity",
-            "age_range",
-            "indigenous_people",
-            "indigenous_language",
-            "family_role",
-            "other_factors",
-        ]
+        # The template lays the fields out; areas of defence are many-to-many.
+        fields = [*PoliticalSubject.EDITABLE_FIELDS, "areas"]
         widgets = {
-            "consent_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "consent_date": DateInput(),
             "areas": forms.CheckboxSelectMultiple,
             "contact": forms.Textarea(attrs={"rows": 3}),
             "other_factors": forms.Textarea(attrs={"rows": 3}),
@@ -94,14 +73,14 @@ class SubjectForm(forms.ModelForm):
         self.user = user
         instance = self.instance
         adding = instance._state.adding
-        self.fields["kind"].queryset = _active_or_current(
+        self.fields["kind"].queryset = active_or_current(
             SubjectKind, [] if adding else [instance.kind_id]
         )
-        self.fields["state"].queryset = _active_or_current(
+        self.fields["state"].queryset = active_or_current(
             FederalEntity, [] if adding else [instance.state_id]
         )
         current_areas = [] if adding else [a.pk for a in instance.areas.all()]
-        self.fields["areas"].queryset = _active_or_current(AreaOfDefence, current_areas)
+        self.fields["areas"].queryset = active_or_current(AreaOfDefence, current_areas)
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -139,12 +118,12 @@ class MembershipForm(forms.Form):
     start_date = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     end_date = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, user, defender: PoliticalSubject, **kwargs):

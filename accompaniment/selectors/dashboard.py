@@ -25,7 +25,7 @@ from ..models import (
     ProcessStatus,
     PsychosocialField,
 )
-from .access import processes_for_user
+from .access import process_get_for_user, processes_for_user
 
 OPEN_OBJECTIVE_STATUSES = (ObjectiveStatus.AGREED, ObjectiveStatus.IN_PROGRESS)
 
@@ -173,8 +173,6 @@ def organisation_chart_scores(*, process: Process, per_field: int = 24) -> list[
 
 
 def organisation_process_for_chart(*, user, process_id) -> Process:
-    from .access import process_get_for_user
-
     return process_get_for_user(
         user=user,
         process_id=process_id,

@@ -1,8 +1,12 @@
 """Reads for the political-subject pages, always scoped to the user."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from aluna.encryption.blind_index import blind_index_filter
 
 from ..models import (
+    INDIVIDUAL_KIND_CODE,
     FieldAssessment,
     Membership,
     Objective,
@@ -73,10 +77,14 @@ def open_process_counts(*, user, subject_ids: list) -> dict:
     return {row["subject_id"]: row["n"] for row in rows}
 
 
+def subject_list_rows(*, user, page) -> list[tuple[PoliticalSubject, int]]:
+    """(subject, open processes the user may see) for one page of the list."""
+    counts = open_process_counts(user=user, subject_ids=[subject.pk for subject in page])
+    return [(subject, counts.get(subject.pk, 0)) for subject in page]
+
+
 def subject_ids_matching_name(*, user, query: str, limit: int = NAME_SEARCH_LIMIT) -> list:
     """Ids of the subjects in the user's scope whose name has every word of `query`."""
-    from aluna.encryption.blind_index import blind_index_filter
-
     queryset = blind_index_filter(subjects_for_user(user=user), field="name", query=query)
     return list(queryset.order_by("alias").values_list("pk", flat=True)[:limit])
 
@@ -125,8 +133,6 @@ def subject_processes_for_detail_page(*, user, subject: PoliticalSubject) -> lis
 
 def subject_collective_choices(*, user, defender: PoliticalSubject) -> QuerySet[PoliticalSubject]:
     """Collectives in the user's scope a defender may join."""
-    from ..models import INDIVIDUAL_KIND_CODE
-
     return (
         subjects_for_user(user=user)
         .exclude(kind__code=INDIVIDUAL_KIND_CODE)
@@ -138,8 +144,6 @@ def subject_collective_choices(*, user, defender: PoliticalSubject) -> QuerySet[
 
 
 def membership_get_for_user(*, user, membership_id) -> Membership:
-    from django.http import Http404
-
     scope = subjects_for_user(user=user).values("pk")
     try:
         return (

@@ -230,13 +230,10 @@ def objective_update(
     process_ensure_writable(objective.process)
     old_status = Objective.objects.values_list("status", flat=True).get(pk=objective.pk)
     with transaction.atomic():
-        objective.field = data["field"]
-        objective.description = data["description"]
-        objective.status = data["status"]
+        for name in Objective.EDITABLE_FIELDS:
+            setattr(objective, name, data[name])
         save_versioned(
-            objective,
-            expected_version=expected_version,
-            update_fields=["field", "description", "status"],
+            objective, expected_version=expected_version, update_fields=Objective.EDITABLE_FIELDS
         )
         metadata = {}
         if old_status != objective.status:
@@ -299,7 +296,7 @@ def assessment_update(
     inserts an audit event, in one transaction.
     """
     process_ensure_writable(assessment.process)
-    fields = ["field", "assessed_on", "score", "indicator_notes"]
+    fields = FieldAssessment.EDITABLE_FIELDS
     with transaction.atomic():
         for name in fields:
             setattr(assessment, name, data.get(name, ""))

@@ -16,18 +16,6 @@ CLOSED_PROCESS_MESSAGE = _(
     "or changed."
 )
 
-# Plain attributes copied from the validated form data; the four fields worked and
-# the two catalogue lists are handled apart.
-_SESSION_FIELDS = (
-    "started_at",
-    "modality",
-    "duration_minutes",
-    "participants_count",
-    "notes",
-    "agreements",
-    "next_session_on",
-)
-
 
 class ProcessClosed(ValidationError):
     def __init__(self):
@@ -35,7 +23,7 @@ class ProcessClosed(ValidationError):
 
 
 def _apply(session: Session, data: dict) -> None:
-    for name in _SESSION_FIELDS:
+    for name in Session.EDITABLE_FIELDS:
         if name in data:
             setattr(session, name, data[name])
     worked = set(data.get("fields_worked", []))

@@ -4,32 +4,18 @@ with its audit row inside it."""
 from django.db import transaction
 from django.utils import timezone
 
+from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
 
 from ..models import Membership, PoliticalSubject
 
-SUBJECT_FIELDS = (
-    "name",
-    "alias",
-    "kind",
-    "state",
-    "municipality",
-    "contact",
-    "referral_source",
-    "consent_date",
-    "consent_scope",
-    "gender_identity",
-    "age_range",
-    "indigenous_people",
-    "indigenous_language",
-    "family_role",
-    "other_factors",
-)
 SUBJECT_TARGET = "accompaniment.politicalsubject"
 
 
-def _audit_subject(*, action: str, subject: PoliticalSubject, actor, request, metadata=None):
+def _audit_subject(
+    *, action: AuditAction, subject: PoliticalSubject, actor, request, metadata=None
+):
     audit_record(
         action=action,
         actor=actor,
@@ -44,12 +30,12 @@ def subject_create(*, actor, data: dict, request=None) -> PoliticalSubject:
     """Create a subject owned by `actor` (who can then see it). Audited "create"."""
     with transaction.atomic():
         subject = PoliticalSubject(created_by=actor)
-        for field in SUBJECT_FIELDS:
+        for field in PoliticalSubject.EDITABLE_FIELDS:
             if field in data:
                 setattr(subject, field, data[field])
         subject.save()
         subject.areas.set(data.get("areas") or [])
-        _audit_subject(action="create", subject=subject, actor=actor, request=request)
+        _audit_subject(action=AuditAction.CREATE, subject=subject, actor=actor, request=request)
     return subject
 
 
@@ -64,7 +50,7 @@ def subject_update(
     with transaction.atomic():
         changed = [
             field
-            for field in SUBJECT_FIELDS
+            for field in PoliticalSubject.EDITABLE_FIELDS
             if field in data and getattr(subject, field) != data[field]
         ]
         for field in changed:
@@ -79,7 +65,7 @@ def subject_update(
             subject.areas.set(new_areas)
             changed.append("areas")
         _audit_subject(
-            action="update",
+            action=AuditAction.UPDATE,
             subject=subject,
             actor=actor,
             request=request,
@@ -100,7 +86,7 @@ def subject_delete(*, subject: PoliticalSubject, actor, request=None) -> str:
             subject.version += 1
             subject.save(update_fields=["is_archived", "version", "updated_at"])
             _audit_subject(
-                action="update",
+                action=AuditAction.UPDATE,
                 subject=subject,
                 actor=actor,
                 request=request,
@@ -110,7 +96,7 @@ def subject_delete(*, subject: PoliticalSubject, actor, request=None) -> str:
         target_id = str(subject.pk)
         subject.delete()
         audit_record(
-            action="delete",
+            action=AuditAction.DELETE,
             actor=actor,
             target_type=SUBJECT_TARGET,
             target_id=target_id,
@@ -119,25 +105,11 @@ def subject_delete(*, subject: PoliticalSubject, actor, request=None) -> str:
         return "deleted"
 
 
-def subject_record_view(*, subject: PoliticalSubject, actor, request=None) -> None:
-    """The full file was shown: audited "view"."""
-    with transaction.atomic():
-        _audit_subject(action="view", subject=subject, actor=actor, request=request)
-
-
-def subject_record_export(*, subject: PoliticalSubject, actor, request=None) -> None:
-    """The complete file left as a PDF: audited "export"."""
-    with transaction.atomic():
-        _audit_subject(
-            action="export", subject=subject, actor=actor, request=request, metadata={"as": "pdf"}
-        )
-
-
 def subject_record_name_search(*, actor, results: int, request=None) -> None:
     """A search by name returned people: audited "search" with the count only."""
     with transaction.atomic():
         audit_record(
-            action="search",
+            action=AuditAction.SEARCH,
             actor=actor,
             target_type=SUBJECT_TARGET,
             request=request,
@@ -156,7 +128,7 @@ def membership_create(*, defender: PoliticalSubject, actor, data: dict, request=
             end_date=data.get("end_date"),
         )
         audit_record(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             target_type=audit_target_type(membership),
             target_id=str(membership.pk),
@@ -176,7 +148,7 @@ def membership_end(*, membership: Membership, actor, request=None) -> Membership
             membership.end_date = max(today, membership.start_date or today)
             membership.save(update_fields=["end_date"])
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=actor,
             target_type=audit_target_type(membership),
             target_id=str(membership.pk),

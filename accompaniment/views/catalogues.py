@@ -48,41 +48,32 @@ def catalogue_entries(request, catalogue):
     page = Paginator(entries, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "accompaniment/catalogue_entries.html",
-        {
-            "catalogue": catalogue,
-            "search_form": search_form,
-            "filtered": bool(filters.get("q") or filters.get("status")),
-            "page_obj": page,
-            "query": query.urlencode(),
-        },
-    )
+    context = {
+        "catalogue": catalogue,
+        "search_form": search_form,
+        "filtered": bool(filters.get("q") or filters.get("status")),
+        "page_obj": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "accompaniment/catalogue_entries.html", context)
 
 
 @role_required(Role.ADMINISTRATION)
 @require_http_methods(["GET", "POST"])
 def catalogue_entry_create_view(request, catalogue):
     catalogue = catalogue_get(slug=catalogue)
-    form_class = catalogue_entry_form_class(catalogue)
-    if request.method == "POST":
-        form = form_class(request.POST, catalogue=catalogue)
-        if form.is_valid():
-            entry = catalogue_entry_create(
-                catalogue=catalogue, actor=request.user, data=form.cleaned_data, request=request
-            )
-            messages.success(request, _("“%(label)s” was added.") % {"label": entry.label})
-            return redirect("accompaniment:catalogue-entries", catalogue=catalogue.slug)
-    else:
-        form = form_class(
-            catalogue=catalogue, initial={"position": catalogue_next_position(catalogue=catalogue)}
-        )
-    return render(
-        request,
-        "accompaniment/catalogue_entry_form.html",
-        {"catalogue": catalogue, "form": form, "entry": None},
+    initial = {"position": catalogue_next_position(catalogue=catalogue)}
+    form = catalogue_entry_form_class(catalogue)(
+        request.POST or None, catalogue=catalogue, initial=initial
     )
+    if request.method == "POST" and form.is_valid():
+        entry = catalogue_entry_create(
+            catalogue=catalogue, actor=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, _("“%(label)s” was added.") % {"label": entry.label})
+        return redirect("accompaniment:catalogue-entries", catalogue=catalogue.slug)
+    context = {"catalogue": catalogue, "form": form, "entry": None}
+    return render(request, "accompaniment/catalogue_entry_form.html", context)
 
 
 @role_required(Role.ADMINISTRATION)
@@ -90,28 +81,23 @@ def catalogue_entry_create_view(request, catalogue):
 def catalogue_entry_edit_view(request, catalogue, pk):
     catalogue = catalogue_get(slug=catalogue)
     entry = catalogue_entry_get(catalogue=catalogue, pk=pk)
-    form_class = catalogue_entry_form_class(catalogue)
-    if request.method == "POST":
-        form = form_class(request.POST, instance=entry, catalogue=catalogue)
-        if form.is_valid():
-            # The service compares with the stored row, not with the form's instance
-            # (which validation has already modified).
-            entry = catalogue_entry_update(
-                catalogue=catalogue,
-                entry=catalogue_entry_get(catalogue=catalogue, pk=pk),
-                actor=request.user,
-                data=form.cleaned_data,
-                request=request,
-            )
-            messages.success(request, _("“%(label)s” was saved.") % {"label": entry.label})
-            return redirect("accompaniment:catalogue-entries", catalogue=catalogue.slug)
-    else:
-        form = form_class(instance=entry, catalogue=catalogue)
-    return render(
-        request,
-        "accompaniment/catalogue_entry_form.html",
-        {"catalogue": catalogue, "form": form, "entry": entry},
+    form = catalogue_entry_form_class(catalogue)(
+        request.POST or None, instance=entry, catalogue=catalogue
     )
+    if request.method == "POST" and form.is_valid():
+        # The service compares with the stored row, not with the form's instance
+        # (which validation has already modified).
+        entry = catalogue_entry_update(
+            catalogue=catalogue,
+            entry=catalogue_entry_get(catalogue=catalogue, pk=pk),
+            actor=request.user,
+            data=form.cleaned_data,
+            request=request,
+        )
+        messages.success(request, _("“%(label)s” was saved.") % {"label": entry.label})
+        return redirect("accompaniment:catalogue-entries", catalogue=catalogue.slug)
+    context = {"catalogue": catalogue, "form": form, "entry": entry}
+    return render(request, "accompaniment/catalogue_entry_form.html", context)
 
 
 @role_required(Role.ADMINISTRATION)
@@ -120,28 +106,23 @@ def catalogue_entry_toggle_view(request, catalogue, pk):
     """GET asks for confirmation; only POST changes anything."""
     catalogue = catalogue_get(slug=catalogue)
     entry = catalogue_entry_get(catalogue=catalogue, pk=pk)
-    if request.method == "POST":
-        form = CatalogueEntryActivationForm(request.POST)
-        if form.is_valid():
-            is_active = form.cleaned_data["is_active"]
-            catalogue_entry_set_active(
-                catalogue=catalogue,
-                entry=entry,
-                is_active=is_active,
-                actor=request.user,
-                request=request,
-            )
-            if is_active:
-                message = _("“%(label)s” is active again.")
-            else:
-                message = _("“%(label)s” was deactivated. Records that use it keep it.")
-            messages.success(request, message % {"label": entry.label})
-            return redirect("accompaniment:catalogue-entries", catalogue=catalogue.slug)
-    else:
-        form = CatalogueEntryActivationForm(initial={"is_active": "0" if entry.is_active else "1"})
-    return render(
-        request,
-        "accompaniment/catalogue_entry_toggle.html",
-        {"catalogue": catalogue, "entry": entry, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    initial = {"is_active": "0" if entry.is_active else "1"}
+    form = CatalogueEntryActivationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        is_active = form.cleaned_data["is_active"]
+        catalogue_entry_set_active(
+            catalogue=catalogue,
+            entry=entry,
+            is_active=is_active,
+            actor=request.user,
+            request=request,
+        )
+        if is_active:
+            message = _("“%(label)s” is active again.")
+        else:
+            message = _("“%(label)s” was deactivated. Records that use it keep it.")
+        messages.success(request, message % {"label": entry.label})
+        return redirect("accompaniment:catalogue-entries", catalogue=catalogue.slug)
+    context = {"catalogue": catalogue, "entry": entry, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accompaniment/catalogue_entry_toggle.html", context, status=status)

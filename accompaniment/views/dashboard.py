@@ -1,9 +1,6 @@
 """The coordinators' review of organisational strengthening, and the attention lists."""
 
-from django import forms
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -11,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
-from aluna.audit.services import audit_record, audit_target_type
+from aluna.audit.services import audit_view
 from aluna.core.access import role_required
-from aluna.core.forms import BootstrapWidgetsMixin
 
 from ..charts import score_line_chart, series_from_scores
-from ..models import AreaOfDefence, FederalEntity, PsychosocialField
+from ..forms.dashboard import DashboardFilterForm
+from ..models import PsychosocialField
 from ..selectors.dashboard import (
     ATTENTION_LISTS,
     ATTENTION_NO_SESSION,
@@ -34,34 +31,6 @@ DASHBOARD_PAGE_SIZE = 20
 ATTENTION_PAGE_SIZE = 25
 
 
-class DashboardFilterForm(BootstrapWidgetsMixin, forms.Form):
-    """Filters of the dashboard; choices are active catalogue entries and accompaniment staff."""
-
-    state = forms.ModelChoiceField(
-        label=_("State"), queryset=FederalEntity.objects.none(), required=False
-    )
-    area = forms.ModelChoiceField(
-        label=_("Area of defence"), queryset=AreaOfDefence.objects.none(), required=False
-    )
-    lead = forms.ModelChoiceField(
-        label=_("Lead staff"), queryset=get_user_model().objects.none(), required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["state"].queryset = FederalEntity.objects.filter(is_active=True)
-        self.fields["area"].queryset = AreaOfDefence.objects.filter(is_active=True)
-        self.fields["lead"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=Role.ACCOMPANIMENT)
-            .order_by("full_name", "email")
-        )
-        for name in ("state", "area", "lead"):
-            self.fields[name].empty_label = gettext("All")
-            self.fields[name].widget.attrs["class"] = "form-select"
-
-
 def _querystring_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,18 +45,15 @@ def dashboard(request):
         state=filters.get("state"), area=filters.get("area"), lead=filters.get("lead")
     )
     page = Paginator(processes, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accompaniment/dashboard/dashboard.html",
-        {
-            "form": form,
-            "filtered": any(filters.values()),
-            "page_obj": page,
-            "rows": dashboard_rows(processes=page.object_list),
-            "fields": PsychosocialField.choices,
-            "querystring": _querystring_without_page(request),
-        },
-    )
+    context = {
+        "form": form,
+        "filtered": any(filters.values()),
+        "page_obj": page,
+        "rows": dashboard_rows(processes=page.object_list),
+        "fields": PsychosocialField.choices,
+        "querystring": _querystring_without_page(request),
+    }
+    return render(request, "accompaniment/dashboard/dashboard.html", context)
 
 
 @role_required(Role.COORDINATION)
@@ -96,36 +62,27 @@ def dashboard_organisation(request, process_id):
     scores = organisation_chart_scores(process=process)
     labels = dict(PsychosocialField.choices)
     series = series_from_scores(labels=labels, scores=scores)
-    chart = score_line_chart(
+    audit_view(request, process, metadata={"page": "dashboard-organisation"})
+    context = {
+        "process": process,
+        "chart": _organisation_chart(process, series),
+        "series": series,
+        "scores": scores,
+        "field_labels": labels,
+        "viewed_by": audit_views_of(process),
+    }
+    return render(request, "accompaniment/dashboard/organisation.html", context)
+
+
+def _organisation_chart(process, series):
+    description = gettext(
+        "Line chart of the 1 to 5 assessments of each field of %(alias)s, by date."
+    ) % {"alias": process.subject.alias}
+    return score_line_chart(
         series=series,
         title=gettext("Scores of the four fields over time"),
-        description=gettext(
-            "Line chart of the 1 to 5 assessments of each field of %(alias)s, by date."
-        )
-        % {"alias": process.subject.alias},
+        description=description,
         chart_id="field-scores",
-    )
-    with transaction.atomic():
-        audit_record(
-            action="view",
-            request=request,
-            target_type=audit_target_type(process),
-            target_id=str(process.pk),
-            metadata={"page": "dashboard-organisation"},
-        )
-    return render(
-        request,
-        "accompaniment/dashboard/organisation.html",
-        {
-            "process": process,
-            "chart": chart,
-            "series": series,
-            "scores": scores,
-            "field_labels": labels,
-            "viewed_by": audit_views_of(
-                target_type=audit_target_type(process), target_id=process.pk
-            ),
-        },
     )
 
 
@@ -152,19 +109,19 @@ def attention(request):
         per_page=ATTENTION_PAGE_SIZE,
         total=counts[which],
     )
-    tabs = [
+    context = {
+        "tabs": _attention_tabs(counts, which),
+        "which": which,
+        "title": ATTENTION_TITLES[which],
+        "page_obj": page,
+        "today": today,
+        "querystring": f"list={which}",
+    }
+    return render(request, "accompaniment/dashboard/attention.html", context)
+
+
+def _attention_tabs(counts: dict, which: str) -> list[dict]:
+    return [
         {"key": key, "title": ATTENTION_TITLES[key], "count": counts[key], "active": key == which}
         for key in ATTENTION_LISTS
     ]
-    return render(
-        request,
-        "accompaniment/dashboard/attention.html",
-        {
-            "tabs": tabs,
-            "which": which,
-            "title": ATTENTION_TITLES[which],
-            "page_obj": page,
-            "today": today,
-            "querystring": f"list={which}",
-        },
-    )

@@ -5,17 +5,16 @@ redirects to the detail page with an error message instead.
 """
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aluna.accounts.roles import Role
-from aluna.audit.models import AuditAction
 from aluna.audit.selectors import audit_views_of
-from aluna.audit.services import audit_record, audit_target_type
+from aluna.audit.services import audit_view
 from aluna.core.access import role_required
-from aluna.core.concurrency import STALE_EDIT_MESSAGE, StaleEdit
+from aluna.core.concurrency import submit_versioned
 
 from ..forms.processes import (
     AssessmentEditForm,
@@ -60,23 +59,21 @@ def _refuse_read_only(request, process):
     return redirect("accompaniment:process-detail", process_id=process.pk)
 
 
-def _audit_view(request, process) -> None:
-    with transaction.atomic():
-        audit_record(
-            action=AuditAction.VIEW,
-            actor=request.user,
-            target_type=audit_target_type(process),
-            target_id=str(process.pk),
-            request=request,
-        )
-
-
 def _post_or_none(request):
     return request.POST if request.method == "POST" else None
 
 
-def _user_label(user) -> str:
-    return user.get_full_name() if user is not None else "—"
+def _status(request) -> int:
+    """A form shown again after a POST was refused input."""
+    return 400 if request.method == "POST" else 200
+
+
+def _save_with(service, request, **record):
+    """The `save` of submit_versioned: `service` on `record`, with the form's data and
+    the version it was opened on."""
+    return lambda data: service(
+        **record, actor=request.user, data=data, expected_version=data["version"], request=request
+    )
 
 
 def _render_form(request, template, context, *, status=200):
@@ -97,18 +94,14 @@ def process_create(request, subject_id):
         )
         messages.success(request, _("The process was opened."))
         return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "form.html",
-        {"form": form, "subject": subject, "process": None},
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {"form": form, "subject": subject, "process": None}
+    return _render_form(request, "form.html", context, status=_status(request))
 
 
 @case_workers
 def process_detail(request, process_id):
     process = process_get_for_detail_page(user=request.user, process_id=process_id)
-    _audit_view(request, process)
+    audit_view(request, process)
     is_coordinator = request.user.has_role(Role.COORDINATION)
     context = {
         "process": process,
@@ -120,10 +113,7 @@ def process_detail(request, process_id):
         "can_change_status": not process.is_archived and not process.is_closed,
         "process_links": process_links(process=process),
     }
-    if is_coordinator:
-        context["viewed_by"] = audit_views_of(
-            target_type=audit_target_type(process), target_id=process.pk
-        )
+    context["viewed_by"] = audit_views_of(process) if is_coordinator else None
     return render(request, "accompaniment/processes/detail.html", context)
 
 
@@ -134,43 +124,14 @@ def process_edit(request, process_id):
     if process_is_read_only(process):
         return _refuse_read_only(request, process)
     form = ProcessEditForm(_post_or_none(request), user=request.user, process=process)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            process_update(
-                process=process,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Lead"), _user_label(current.lead)),
-                (_("Team"), ", ".join(_user_label(u) for u in current.team.all())),
-                (_("Agreed frequency (days)"), current.frequency_days),
-                (_("Next follow-up"), current.next_follow_up or "—"),
-            ]
-            # Saving again means saving over the version the user has now seen.
-            data = request.POST.copy()
-            data["version"] = current.version
-            form.data = data
-        else:
-            messages.success(request, _("The process was saved."))
-            return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "form.html",
-        {
-            "form": form,
-            "subject": process.subject,
-            "process": process,
-            "stale_values": stale_values,
-        },
-        status=400 if request.method == "POST" else 200,
+    submission = submit_versioned(
+        request, form, save=_save_with(process_update, request, process=process)
     )
+    if submission.saved:
+        messages.success(request, _("The process was saved."))
+        return redirect("accompaniment:process-detail", process_id=process.pk)
+    context = {**submission.context, "subject": process.subject, "process": process}
+    return _render_form(request, "form.html", context, status=submission.status)
 
 
 @case_workers
@@ -180,30 +141,31 @@ def process_status(request, process_id):
     if process_is_read_only(process):
         return _refuse_read_only(request, process)
     form = ProcessStatusForm(_post_or_none(request), process=process)
-    if request.method == "POST" and form.is_valid():
+    submission = submit_versioned(request, form, save=_status_changer(request, process))
+    if submission.saved:
+        messages.success(request, _("The status of the process was changed."))
+        return redirect("accompaniment:process-detail", process_id=process.pk)
+    context = {**submission.context, "process": process, "subject": process.subject}
+    return _render_form(request, "status.html", context, status=submission.status)
+
+
+def _status_changer(request, process):
+    def change(data):
         try:
-            process_change_status(
+            return process_change_status(
                 process=process,
                 actor=request.user,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                closing_summary=form.cleaned_data["closing_summary"],
-                expected_version=form.cleaned_data["version"],
+                to_status=data["to_status"],
+                reason=data["reason"],
+                closing_summary=data["closing_summary"],
+                expected_version=data["version"],
                 request=request,
             )
-        except StaleEdit:
-            form.add_error(None, STALE_EDIT_MESSAGE)
-        except (IllegalTransition, ProcessReadOnly):
-            form.add_error("to_status", _("The process cannot move to that status."))
-        else:
-            messages.success(request, _("The status of the process was changed."))
-            return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "status.html",
-        {"form": form, "process": process, "subject": process.subject},
-        status=400 if request.method == "POST" else 200,
-    )
+        except (IllegalTransition, ProcessReadOnly) as exc:
+            message = _("The process cannot move to that status.")
+            raise ValidationError({"to_status": message}) from exc
+
+    return change
 
 
 @role_required(Role.COORDINATION)
@@ -234,29 +196,13 @@ def process_delete_view(request, process_id):
             has_sessions = True
         else:
             messages.success(request, _("The process was deleted."))
-            return _redirect_to_subject(subject_id)
+            return redirect("accompaniment:subject-detail", subject_id=subject_id)
     if request.method == "POST" and has_sessions:
         messages.error(request, _("A process with sessions cannot be deleted. Archive it instead."))
-    return _render_form(
-        request,
-        "confirm.html",
-        {
-            "process": process,
-            "subject": process.subject,
-            "action": "delete",
-            "has_sessions": has_sessions,
-        },
-        status=409 if request.method == "POST" else 200,
-    )
-
-
-def _redirect_to_subject(subject_id):
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return redirect(reverse("accompaniment:subject-detail", kwargs={"subject_id": subject_id}))
-    except NoReverseMatch:
-        return redirect("accompaniment:index")
+    context = {"process": process, "subject": process.subject, "action": "delete"}
+    context["has_sessions"] = has_sessions
+    status = 409 if request.method == "POST" else 200
+    return _render_form(request, "confirm.html", context, status=status)
 
 
 # --- Objectives --------------------------------------------------------------------------------
@@ -275,12 +221,8 @@ def objective_create_view(request, process_id):
         )
         messages.success(request, _("The objective was added."))
         return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "objective_form.html",
-        {"form": form, "process": process, "subject": process.subject, "objective": None},
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {"form": form, "process": process, "subject": process.subject, "objective": None}
+    return _render_form(request, "objective_form.html", context, status=_status(request))
 
 
 @case_workers
@@ -290,49 +232,15 @@ def objective_edit_view(request, objective_id):
     process = objective.process
     if process_is_read_only(process):
         return _refuse_read_only(request, process)
-    initial = {
-        "field": objective.field,
-        "description": objective.description,
-        "status": objective.status,
-        "version": objective.version,
-    }
-    form = ObjectiveEditForm(_post_or_none(request), process=process, initial=initial)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            objective_update(
-                objective=objective,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Field"), current.get_field_display()),
-                (_("Objective"), current.description),
-                (_("Status"), current.get_status_display()),
-            ]
-            data = request.POST.copy()
-            data["version"] = current.version
-            form.data = data
-        else:
-            messages.success(request, _("The objective was saved."))
-            return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "objective_form.html",
-        {
-            "form": form,
-            "process": process,
-            "subject": process.subject,
-            "objective": objective,
-            "stale_values": stale_values,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    form = ObjectiveEditForm(_post_or_none(request), objective=objective)
+    save = _save_with(objective_update, request, objective=objective)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The objective was saved."))
+        return redirect("accompaniment:process-detail", process_id=process.pk)
+    context = {**submission.context, "process": process, "subject": process.subject}
+    context["objective"] = objective
+    return _render_form(request, "objective_form.html", context, status=submission.status)
 
 
 # --- Field assessments ---------------------------------------------------------------------------
@@ -352,12 +260,8 @@ def assessment_create_view(request, process_id):
         )
         messages.success(request, _("The assessment was recorded."))
         return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "assessment_form.html",
-        {"form": form, "process": process, "subject": process.subject, "assessment": None},
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {"form": form, "process": process, "subject": process.subject, "assessment": None}
+    return _render_form(request, "assessment_form.html", context, status=_status(request))
 
 
 @case_workers
@@ -367,51 +271,15 @@ def assessment_edit_view(request, assessment_id):
     process = assessment.process
     if process_is_read_only(process):
         return _refuse_read_only(request, process)
-    initial = {
-        "field": assessment.field,
-        "assessed_on": assessment.assessed_on,
-        "score": assessment.score,
-        "indicator_notes": assessment.indicator_notes,
-        "version": assessment.version,
-    }
-    form = AssessmentEditForm(_post_or_none(request), process=process, initial=initial)
-    stale_values = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment_update(
-                assessment=assessment,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            current = stale.current
-            form.add_error(None, STALE_EDIT_MESSAGE)
-            stale_values = [
-                (_("Field"), current.get_field_display()),
-                (_("Assessed on"), current.assessed_on),
-                (_("Score"), current.score),
-                (_("Indicator notes"), current.indicator_notes or "—"),
-            ]
-            data = request.POST.copy()
-            data["version"] = current.version
-            form.data = data
-        else:
-            messages.success(request, _("The assessment was saved."))
-            return redirect("accompaniment:process-detail", process_id=process.pk)
-    return _render_form(
-        request,
-        "assessment_form.html",
-        {
-            "form": form,
-            "process": process,
-            "subject": process.subject,
-            "assessment": assessment,
-            "stale_values": stale_values,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    form = AssessmentEditForm(_post_or_none(request), assessment=assessment)
+    save = _save_with(assessment_update, request, assessment=assessment)
+    submission = submit_versioned(request, form, save=save)
+    if submission.saved:
+        messages.success(request, _("The assessment was saved."))
+        return redirect("accompaniment:process-detail", process_id=process.pk)
+    context = {**submission.context, "process": process, "subject": process.subject}
+    context["assessment"] = assessment
+    return _render_form(request, "assessment_form.html", context, status=submission.status)
 
 
 # --- Timeline ------------------------------------------------------------------------------------
@@ -420,14 +288,11 @@ def assessment_edit_view(request, assessment_id):
 @case_workers
 def process_timeline(request, process_id):
     process = process_get_for_edit(user=request.user, process_id=process_id)
-    _audit_view(request, process)
+    audit_view(request, process)
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
         page_number = 1
     page = timeline_page(process=process, user=request.user, page=page_number)
-    return render(
-        request,
-        "accompaniment/processes/timeline.html",
-        {"process": process, "subject": process.subject, "page": page},
-    )
+    context = {"process": process, "subject": process.subject, "page": page}
+    return render(request, "accompaniment/processes/timeline.html", context)

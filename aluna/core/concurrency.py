@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -81,6 +81,21 @@ class VersionedFormMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def initial_from(instance: models.Model, names: Iterable[str]) -> dict:
+    """The initial values of a plain edit form opened on `instance`: its fields
+    `names` (related records by id) and the version it is at."""
+    initial = {"version": instance.version}
+    for name in names:
+        model_field = instance._meta.get_field(name)
+        if model_field.many_to_many:
+            initial[name] = [item.pk for item in getattr(instance, name).all()]
+        elif model_field.is_relation:
+            initial[name] = getattr(instance, model_field.attname)
+        else:
+            initial[name] = getattr(instance, name)
+    return initial
+
+
 # --- The view side: one helper for every edit form ------------------------------------------
 
 
@@ -111,7 +126,8 @@ def submit_versioned(
     """Validate `form` on POST and hand its cleaned data to `save` (a service call).
 
     - GET: nothing is saved; status 200.
-    - invalid input, or `save` raised one of `errors` (shown as a form error): 400.
+    - invalid input, or `save` raised a ValidationError (shown on its fields, or on
+      the form) or one of `errors` (shown as a form error): 400.
     - `save` raised StaleEdit: 409. The form keeps the person's input, now based on
       the saved version, with STALE_EDIT_MESSAGE; `stale_values` lists what is saved
       now (`describe(current)`, by default the form's fields as stored).
@@ -124,6 +140,9 @@ def submit_versioned(
         result = save(form.cleaned_data)
     except StaleEdit as stale:
         return _stale_submission(form, stale.current, describe)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return Submission(form=form, status=400)
     except tuple(errors) as exc:
         form.add_error(None, str(exc))
         return Submission(form=form, status=400)

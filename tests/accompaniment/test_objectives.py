@@ -139,6 +139,6 @@ def test_a_stale_objective_edit_is_refused(login, accompanier, coordinator, team
 
     response = _edit(login(accompanier), objective, status="dropped")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert Objective.objects.get(pk=objective.pk).status == "in_progress"
     assert response.context["form"]["status"].value() == "dropped"

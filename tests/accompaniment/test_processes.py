@@ -381,10 +381,10 @@ def test_a_stale_process_edit_is_refused_with_input_kept_and_saved_values_shown(
     response = _post(login(accompanier), "process-edit", stale, process_id=team_process.pk)
 
     team_process.refresh_from_db()
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert team_process.frequency_days == 7
     assert response.context["form"]["frequency_days"].value() == "45"
-    assert ("Agreed frequency (days)", 7) in [
+    assert ("Agreed frequency (days)", "7") in [
         (str(label), value) for label, value in response.context["stale_values"]
     ]
     assert 'data-testid="stale-values"' in response.content.decode()

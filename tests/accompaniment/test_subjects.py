@@ -463,7 +463,7 @@ def test_team_member_cannot_overwrite_a_newer_save(login, coordinator, accompani
     assert saved.status_code == 302
     assert refused.status_code == 409
     html = refused.content.decode()
-    assert [m.message for m in refused.context["messages"]] == [STALE_EDIT_MESSAGE]
+    assert refused.context["form"].non_field_errors() == [STALE_EDIT_MESSAGE]
     assert "Alias de Carmen" in [value for _, value in refused.context["stale_values"]]
     assert 'data-testid="stale-values"' in html
     assert refused.context["form"]["alias"].value() == "Alias de Pablo"
