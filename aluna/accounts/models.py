@@ -65,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    @property
+    def roles(self) -> list[Role]:
+        """The roles held, in a stable order, for pages that name them."""
+        return [Role(code) for code in sorted(self.role_codes) if code in Role.values]
+
     def has_role(self, *roles: Role | str) -> bool:
         return any(str(role) in self.role_codes for role in roles)
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import Invitation, User
 from .services import hash_invitation_token
@@ -20,8 +21,6 @@ def user_list_for_admin(*, search: str = "", role: str = "") -> QuerySet[User]:
 
 def user_get_for_admin(*, user_id) -> User:
     """404 when missing: callers use get_object_or_404 semantics."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(User, pk=user_id)
 
 

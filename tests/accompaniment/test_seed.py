@@ -17,8 +17,8 @@ from accompaniment.services.crisis import (
     crisis_alerts_escalate,
     crisis_follow_up_reminders_send,
 )
+from aluna.accounts import seeding
 from aluna.accounts.models import User
-from aluna.core import seeding
 from aluna.encryption.blind_index import blind_index_filter, words_of
 
 
