@@ -22,6 +22,8 @@ from .suppression import suppress_tables
 
 DOWNLOAD_DAYS = 7
 REPORT_DUE_KIND = "advocacy-report-due"
+# Enqueued by name: tasks import services, never the reverse.
+GENERATE_REPORT_TASK = "advocacy.tasks.generate_donor_report"
 # No donor or project name: only the number of days and a reference code.
 REPORT_DUE_MESSAGE = gettext_noop("A donor report (grant %(code)s) is due in %(days)s days.")
 
@@ -198,8 +200,6 @@ def report_update(*, report: DonorReport, actor, data: dict, request=None) -> Do
 
 def report_request_generation(*, report: DonorReport, actor, request=None) -> DonorReport:
     """Queue the report for the worker; the page then polls its progress."""
-    from .tasks import generate_donor_report
-
     with transaction.atomic():
         DonorReport.objects.filter(pk=report.pk).update(
             status=ReportStatus.QUEUED, progress=0, pdf_encrypted="", generated_at=None
@@ -211,7 +211,7 @@ def report_request_generation(*, report: DonorReport, actor, request=None) -> Do
             target_id=str(report.pk),
             request=request,
         )
-        outbox_enqueue(generate_donor_report, str(report.pk))
+        outbox_enqueue(GENERATE_REPORT_TASK, str(report.pk))
     report.refresh_from_db()
     return report
 
