@@ -4,8 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accompaniment.models import AreaOfDefence, FederalEntity
-from aluna.core.forms import BootstrapWidgetsMixin
+from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
 
 from . import aggregates
 from .models import AdvocacyOutput, Donor, DonorReport, Grant, OutputKind
@@ -35,6 +34,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _catalogue(field_name: str):
+    """The hub catalogue an output's field points to (areas of defence, states)."""
+    return AdvocacyOutput._meta.get_field(field_name).related_model
+
+
 class OutputForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
     class Meta:
         model = AdvocacyOutput
@@ -58,28 +62,16 @@ class OutputForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        current = not self.instance._state.adding
-        areas = AreaOfDefence.objects.filter(is_active=True)
-        states = FederalEntity.objects.filter(is_active=True)
-        if current:
-            areas = AreaOfDefence.objects.filter(
-                pk__in=[
-                    *areas.values_list("pk", flat=True),
-                    *self.instance.areas.values_list("pk", flat=True),
-                ]
-            )
-            states = FederalEntity.objects.filter(
-                pk__in=[
-                    *states.values_list("pk", flat=True),
-                    *self.instance.states.values_list("pk", flat=True),
-                ]
-            )
-        self.fields["areas"].queryset = areas
-        self.fields["states"].queryset = states
+        for name in ("areas", "states"):
+            held = () if self.instance._state.adding else self._held(name)
+            self.fields[name].queryset = active_or_current(_catalogue(name), held)
         self.fields["areas"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["areas"].choices
         )
         self.fields["areas"].widget.attrs["class"] = "form-check-input"
+
+    def _held(self, name: str) -> list:
+        return list(getattr(self.instance, name).values_list("pk", flat=True))
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -102,13 +94,13 @@ class OutputFilterForm(BootstrapWidgetsMixin, forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area of defence"),
         required=False,
-        queryset=AreaOfDefence.objects.all(),
+        queryset=_catalogue("areas").objects.all(),
         empty_label=_("All areas"),
     )
     state = forms.ModelChoiceField(
         label=_("State"),
         required=False,
-        queryset=FederalEntity.objects.all(),
+        queryset=_catalogue("states").objects.all(),
         empty_label=_("All states"),
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
