@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
+from aluna.core.widgets import DateInput
 
 from . import aggregates
 from .models import AdvocacyOutput, Donor, DonorReport, Grant, OutputKind
@@ -25,13 +26,6 @@ class NoNulMixin:
             if isinstance(value, str) and "\x00" in value:
                 self.add_error(name, _("This text contains a character that is not allowed."))
         return cleaned
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _catalogue(field_name: str):
@@ -108,6 +102,23 @@ class OutputFilterForm(BootstrapWidgetsMixin, forms.Form):
 
     def clean_q(self):
         return _no_nul(self.cleaned_data.get("q", "")).strip()
+
+    def filters(self) -> dict | None:
+        """What the list is filtered by: `{}` when nothing was asked, None when what
+        was asked is not valid (the list then shows nothing, and the form its errors)."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "kind": data["kind"],
+            "area": data["area"],
+            "state": data["state"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
 
     def clean(self):
         cleaned = super().clean()
