@@ -7,8 +7,8 @@ class AccompanimentConfig(AppConfig):
     verbose_name = _("Accompaniment")
 
     def ready(self):
-        from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.roles import Role
         from aluna.core.seeding import register_seeder
 
         from .seeding import seed_demo_data

@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from . import models
 

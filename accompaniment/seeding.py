@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aluna.accounts.models import User
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 from aluna.core.seeding import DEMO_DOMAIN, make_faker
 from aluna.encryption.blind_index import digest, normalise
 from aluna.encryption.models import BlindIndexEntry

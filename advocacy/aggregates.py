@@ -4,22 +4,25 @@ Sections register here: `register_section(code, label, func)` where
 `func(*, start, end)` returns a list of tables. A table is a `Table` (or a
 `(label, rows)` tuple) whose rows are `(category, count)` pairs. Categories come
 from catalogues and choice lists only: no name, alias, municipality or free text
-of a case can reach a report through them. The security and training sections
-read those apps' `aggregates` modules (numbers only): advocacy imports them,
-never the reverse.
+of a case can reach a report through them. The other apps' sections read
+those apps' `aggregates` modules only (counts and their labels): advocacy
+imports them, never the reverse, and nothing else of those apps.
 
 Suppression (advocacy.suppression) is applied to every table afterwards.
 """
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aluna.core.aggregates import count_by
+from accompaniment import aggregates as hub_numbers
+from aluna.core.aggregates import count_by, period_bounds
+from crisis import aggregates as crisis_numbers
+from security import aggregates as security_numbers
+from training import aggregates as training_numbers
+
+from .models import AdvocacyOutput, OutputKind
 
 
 @dataclass
@@ -72,13 +75,6 @@ def as_table(value) -> Table:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _bounds(start: dt.date, end: dt.date):
-    tz = timezone.get_current_timezone()
-    low = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return low, high
-
-
 def _labelled(counts: dict, labels: dict, *, missing=None) -> list[tuple[str, int]]:
     rows = []
     for key, count in counts.items():
@@ -91,6 +87,10 @@ def _labelled(counts: dict, labels: dict, *, missing=None) -> list[tuple[str, in
     return rows
 
 
+# Only crises_section still reads models (it moves to the crisis app with them).
+_bounds = period_bounds
+
+
 def _catalogue_labels(model) -> dict:
     return {entry.pk: entry.label for entry in model.objects.all()}
 
@@ -98,104 +98,75 @@ def _catalogue_labels(model) -> dict:
 # --- accompaniment ---------------------------------------------------------------------------
 
 
-def _accompanied_subject_ids(start, end):
-    from accompaniment.models import Process
-
-    return (
-        Process.objects.filter(opened_on__lte=end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
-        .values("subject_id")
-    )
-
-
 def subjects_section(*, start, end) -> list[Table]:
-    from accompaniment.models import (
-        AreaOfDefence,
-        FederalEntity,
-        GenderIdentity,
-        PoliticalSubject,
-        SubjectKind,
-    )
-
-    subjects = PoliticalSubject.objects.filter(pk__in=_accompanied_subject_ids(start, end))
+    period = {"start": start, "end": end}
     return [
         Table(
             label=_("Political subjects accompanied, by kind"),
-            rows=_labelled(count_by(subjects, "kind"), _catalogue_labels(SubjectKind)),
+            rows=_labelled(
+                hub_numbers.subjects_by_kind(**period), hub_numbers.subject_kind_labels()
+            ),
             has_total=True,
             population="subjects",
         ),
         Table(
             label=_("Political subjects accompanied, by gender identity"),
-            rows=_labelled(
-                count_by(subjects, "gender_identity"),
-                dict(GenderIdentity.choices),
-            ),
+            rows=_labelled(hub_numbers.subjects_by_gender(**period), hub_numbers.gender_labels()),
             has_total=True,
             population="subjects",
         ),
         Table(
             label=_("Political subjects accompanied, by state"),
-            rows=_labelled(count_by(subjects, "state"), _catalogue_labels(FederalEntity)),
+            rows=_labelled(hub_numbers.subjects_by_state(**period), hub_numbers.state_labels()),
             has_total=True,
             population="subjects",
         ),
         Table(
             label=_("Political subjects accompanied, by area of defence"),
-            rows=_labelled(
-                dict(count_by(subjects.filter(areas__isnull=False), "areas").items()),
-                _catalogue_labels(AreaOfDefence),
-            ),
+            rows=_labelled(hub_numbers.subjects_by_area(**period), hub_numbers.area_labels()),
         ),
     ]
 
 
 def processes_section(*, start, end) -> list[Table]:
-    from accompaniment.models import Process, ProcessKind
-
-    kinds = dict(ProcessKind.choices)
-    opened = Process.objects.filter(opened_on__range=(start, end))
-    closed = Process.objects.filter(closed_on__range=(start, end))
+    period = {"start": start, "end": end}
+    kinds = hub_numbers.process_kind_labels()
     return [
         Table(
             label=_("Processes opened, by kind"),
-            rows=_labelled(count_by(opened, "kind"), kinds),
+            rows=_labelled(hub_numbers.processes_opened_by_kind(**period), kinds),
             has_total=True,
         ),
         Table(
             label=_("Processes closed, by kind"),
-            rows=_labelled(count_by(closed, "kind"), kinds),
+            rows=_labelled(hub_numbers.processes_closed_by_kind(**period), kinds),
             has_total=True,
         ),
     ]
 
 
 def sessions_section(*, start, end) -> list[Table]:
-    from accompaniment.models import PsychosocialField, Session, SessionModality
-
-    low, high = _bounds(start, end)
-    sessions = Session.objects.filter(started_at__gte=low, started_at__lt=high)
-    flags = Session.FIELD_FLAGS
-    by_field = sessions.aggregate(
-        **{str(f): Count("pk", filter=Q(**{flag: True})) for f, flag in flags.items()}
-    )
-    field_labels = dict(PsychosocialField.choices)
+    period = {"start": start, "end": end}
+    fields = hub_numbers.session_field_labels()
     return [
         Table(
             label=_("Sessions, by field worked (a session may work several)"),
-            rows=[(str(field_labels[f]), int(by_field[str(f)])) for f in flags],
+            rows=[
+                (str(fields[code]), int(count))
+                for code, count in hub_numbers.sessions_by_field(**period).items()
+            ],
         ),
         Table(
             label=_("Sessions, by modality"),
-            rows=_labelled(count_by(sessions, "modality"), dict(SessionModality.choices)),
+            rows=_labelled(
+                hub_numbers.sessions_by_modality(**period), hub_numbers.session_modality_labels()
+            ),
             has_total=True,
         ),
     ]
 
 
 def crises_section(*, start, end) -> list[Table]:
-    from crisis import aggregates as crisis_numbers
-
     return [
         Table(
             label=_("Crisis interventions, by risk level"),
@@ -223,43 +194,34 @@ def crises_section(*, start, end) -> list[Table]:
 
 
 def security_section(*, start, end) -> list[Table]:
-    from security import aggregates as security_numbers
-    from security.models import MeasureSource, MeasureStatus, RiskLevel
-
-    sources = dict(MeasureSource.choices)
+    period = {"start": start, "end": end}
+    sources = security_numbers.measure_source_labels()
     return [
         Table(
             label=_("Protection measures granted in the period, by state"),
             rows=_labelled(
-                security_numbers.measures_granted_by_status(start=start, end=end),
-                dict(MeasureStatus.choices),
+                security_numbers.measures_granted_by_status(**period),
+                security_numbers.measure_status_labels(),
             ),
             has_total=True,
             population="measures",
         ),
         Table(
             label=_("Protection measures granted but not implemented, by who granted them"),
-            rows=_labelled(
-                security_numbers.measures_granted_by_source(
-                    start=start, end=end, status=MeasureStatus.NOT_IMPLEMENTED
-                ),
-                sources,
-            ),
+            rows=_labelled(security_numbers.measures_not_implemented_by_source(**period), sources),
             has_total=True,
         ),
         Table(
             label=_("Protection measures granted in the period, by who granted them"),
-            rows=_labelled(
-                security_numbers.measures_granted_by_source(start=start, end=end), sources
-            ),
+            rows=_labelled(security_numbers.measures_granted_by_source(**period), sources),
             has_total=True,
             population="measures",
         ),
         Table(
             label=_("Risk assessments made, by risk level"),
             rows=_labelled(
-                security_numbers.risk_assessments_by_level(start=start, end=end),
-                dict(RiskLevel.choices),
+                security_numbers.risk_assessments_by_level(**period),
+                security_numbers.risk_level_labels(),
             ),
             has_total=True,
         ),
@@ -267,11 +229,8 @@ def security_section(*, start, end) -> list[Table]:
 
 
 def training_section(*, start, end) -> list[Table]:
-    from accompaniment.models import GenderIdentity
-    from training import aggregates as training_numbers
-    from training.models import AttendanceStatus, Modality
-
-    change = training_numbers.entry_to_exit_change(start=start, end=end)
+    period = {"start": start, "end": end}
+    change = training_numbers.entry_to_exit_change(**period)
     change_labels = {
         "rose": _("Mean score rose"),
         "held": _("Mean score held"),
@@ -281,7 +240,7 @@ def training_section(*, start, end) -> list[Table]:
         Table(
             label=_("Training cohorts running in the period, by modality"),
             rows=_labelled(
-                training_numbers.cohorts_by_modality(start=start, end=end), dict(Modality.choices)
+                training_numbers.cohorts_by_modality(**period), training_numbers.modality_labels()
             ),
             has_total=True,
             protect=False,
@@ -289,16 +248,16 @@ def training_section(*, start, end) -> list[Table]:
         Table(
             label=_("Training participants, by gender identity"),
             rows=_labelled(
-                training_numbers.participants_by_gender(start=start, end=end),
-                dict(GenderIdentity.choices),
+                training_numbers.participants_by_gender(**period),
+                training_numbers.participant_gender_labels(),
             ),
             has_total=True,
         ),
         Table(
             label=_("Attendance marks at training sessions, by status"),
             rows=_labelled(
-                training_numbers.attendance_by_status(start=start, end=end),
-                dict(AttendanceStatus.choices),
+                training_numbers.attendance_by_status(**period),
+                training_numbers.attendance_status_labels(),
             ),
             has_total=True,
         ),
@@ -311,8 +270,6 @@ def training_section(*, start, end) -> list[Table]:
 
 
 def outputs_section(*, start, end) -> list[Table]:
-    from .models import AdvocacyOutput, OutputKind
-
     outputs = AdvocacyOutput.objects.filter(date__range=(start, end))
     return [
         Table(

@@ -1,16 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aluna.core.navigation import NavItem, register
+from aluna.core.roles import Role
+from aluna.core.seeding import register_seeder
+
 
 class AdvocacyConfig(AppConfig):
     name = "advocacy"
     verbose_name = _("Advocacy")
 
     def ready(self):
-        from aluna.accounts.roles import Role
-        from aluna.core.navigation import NavItem, register
-        from aluna.core.seeding import register_seeder
-
+        # Both import models, which exist only once the app registry is ready.
         from .aggregates import register_default_sections
         from .seeding import seed_advocacy
 

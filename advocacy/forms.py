@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accompaniment.models import AreaOfDefence, FederalEntity
-from aluna.core.forms import BootstrapWidgetsMixin
+from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
+from aluna.core.widgets import DateInput
 
 from . import aggregates
 from .models import AdvocacyOutput, Donor, DonorReport, Grant, OutputKind
@@ -28,11 +28,9 @@ class NoNulMixin:
         return cleaned
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+def _catalogue(field_name: str):
+    """The hub catalogue an output's field points to (areas of defence, states)."""
+    return AdvocacyOutput._meta.get_field(field_name).related_model
 
 
 class OutputForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
@@ -58,28 +56,16 @@ class OutputForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        current = not self.instance._state.adding
-        areas = AreaOfDefence.objects.filter(is_active=True)
-        states = FederalEntity.objects.filter(is_active=True)
-        if current:
-            areas = AreaOfDefence.objects.filter(
-                pk__in=[
-                    *areas.values_list("pk", flat=True),
-                    *self.instance.areas.values_list("pk", flat=True),
-                ]
-            )
-            states = FederalEntity.objects.filter(
-                pk__in=[
-                    *states.values_list("pk", flat=True),
-                    *self.instance.states.values_list("pk", flat=True),
-                ]
-            )
-        self.fields["areas"].queryset = areas
-        self.fields["states"].queryset = states
+        for name in ("areas", "states"):
+            held = () if self.instance._state.adding else self._held(name)
+            self.fields[name].queryset = active_or_current(_catalogue(name), held)
         self.fields["areas"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["areas"].choices
         )
         self.fields["areas"].widget.attrs["class"] = "form-check-input"
+
+    def _held(self, name: str) -> list:
+        return list(getattr(self.instance, name).values_list("pk", flat=True))
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -102,13 +88,13 @@ class OutputFilterForm(BootstrapWidgetsMixin, forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area of defence"),
         required=False,
-        queryset=AreaOfDefence.objects.all(),
+        queryset=_catalogue("areas").objects.all(),
         empty_label=_("All areas"),
     )
     state = forms.ModelChoiceField(
         label=_("State"),
         required=False,
-        queryset=FederalEntity.objects.all(),
+        queryset=_catalogue("states").objects.all(),
         empty_label=_("All states"),
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
@@ -116,6 +102,23 @@ class OutputFilterForm(BootstrapWidgetsMixin, forms.Form):
 
     def clean_q(self):
         return _no_nul(self.cleaned_data.get("q", "")).strip()
+
+    def filters(self) -> dict | None:
+        """What the list is filtered by: `{}` when nothing was asked, None when what
+        was asked is not valid (the list then shows nothing, and the form its errors)."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "kind": data["kind"],
+            "area": data["area"],
+            "state": data["state"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
 
     def clean(self):
         cleaned = super().clean()

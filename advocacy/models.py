@@ -11,7 +11,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accompaniment.models import AreaOfDefence, FederalEntity
 from aluna.encryption.fields import EncryptedTextField
 
 
@@ -39,11 +38,19 @@ class AdvocacyOutput(models.Model):
         blank=True,
         help_text=_("Institutions, networks or publics reached. No names of defenders."),
     )
+    # The hub's catalogues, named rather than imported: advocacy reads no hub module
+    # but its aggregates.
     areas = models.ManyToManyField(
-        AreaOfDefence, blank=True, related_name="+", verbose_name=_("areas of defence")
+        "accompaniment.AreaOfDefence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("areas of defence"),
     )
     states = models.ManyToManyField(
-        FederalEntity, blank=True, related_name="+", verbose_name=_("states concerned")
+        "accompaniment.FederalEntity",
+        blank=True,
+        related_name="+",
+        verbose_name=_("states concerned"),
     )
     description = models.TextField(_("description"), max_length=4000, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)

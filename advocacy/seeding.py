@@ -6,8 +6,6 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from accompaniment.models import FederalEntity
-
 from .models import AdvocacyOutput, Donor, Grant, OutputKind, ReportDue
 
 DEMO_DONOR = "Fondo Demo para Defensoras"
@@ -28,7 +26,7 @@ def seed_advocacy(*, scale: str, rng: random.Random) -> None:
             ReportDue.objects.create(grant=grant, due_on=dt.date(today.year, month, 28))
     wanted = OUTPUTS[scale]
     existing = AdvocacyOutput.objects.filter(title__startswith="Demo ").count()
-    states = list(FederalEntity.objects.all()[:32])
+    states = list(AdvocacyOutput.states.field.related_model.objects.all()[:32])
     kinds = [k for k, _l in OutputKind.choices]
     for n in range(existing, wanted):
         output = AdvocacyOutput.objects.create(

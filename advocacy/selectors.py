@@ -1,15 +1,25 @@
 """Read side of advocacy. Incidencia and coordinación see every advocacy record:
 they hold no case data, only the team's outputs, grants and suppressed figures."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import AdvocacyOutput, DonorReport, Grant
+from .models import AdvocacyOutput, DonorReport, Grant, ReportDue
 
 
-def outputs_for_list_page(
+def outputs_for_list_page(*, user, filters: dict | None) -> QuerySet[AdvocacyOutput]:
+    """The outputs the list shows: all, filtered by `filters` (OutputFilterForm.filters());
+    none when the filters did not validate (`None`)."""
+    if filters is None:
+        return AdvocacyOutput.objects.none()
+    return (
+        _outputs_filtered(**filters).prefetch_related("areas", "states").order_by("-date", "title")
+    )
+
+
+def _outputs_filtered(
     *, query: str = "", kind: str = "", area=None, state=None, date_from=None, date_to=None
-):
+) -> QuerySet[AdvocacyOutput]:
     qs = AdvocacyOutput.objects.all()
     if query:
         qs = qs.filter(
@@ -28,7 +38,7 @@ def outputs_for_list_page(
         qs = qs.filter(date__gte=date_from)
     if date_to:
         qs = qs.filter(date__lte=date_to)
-    return qs.prefetch_related("areas", "states").order_by("-date", "title")
+    return qs
 
 
 def output_get(*, user, output_id) -> AdvocacyOutput:
@@ -47,6 +57,11 @@ def grants_for_list_page(*, user):
 
 def grant_get(*, user, grant_id) -> Grant:
     return get_object_or_404(Grant.objects.select_related("donor"), pk=grant_id)
+
+
+def report_dues_of(*, grant: Grant, limit: int = 50) -> list[ReportDue]:
+    """The grant's reporting schedule, soonest first (a grant holds at most a few dozen)."""
+    return list(grant.due_dates.order_by("due_on")[:limit])
 
 
 def reports_for_list_page(*, user):

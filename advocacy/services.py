@@ -1,6 +1,8 @@
 """Write side of advocacy: one user action, one transaction with its audit row."""
 
+import csv
 import datetime as dt
+import io
 import time
 
 from django.conf import settings
@@ -10,18 +12,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from aluna.accounts.roles import Role
+from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
+from aluna.core.roles import Role
 from aluna.encryption.keys import decrypt, encrypt
 from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
 from . import aggregates
-from .models import AdvocacyOutput, DonorReport, Grant, ReportDue, ReportStatus
+from .models import AdvocacyOutput, Donor, DonorReport, Grant, ReportDue, ReportStatus
+from .pdf import report_pdf_bytes
 from .suppression import suppress_tables
 
 DOWNLOAD_DAYS = 7
 REPORT_DUE_KIND = "advocacy-report-due"
+# Enqueued by name: tasks import services, never the reverse.
+GENERATE_REPORT_TASK = "advocacy.tasks.generate_donor_report"
 # No donor or project name: only the number of days and a reference code.
 REPORT_DUE_MESSAGE = gettext_noop("A donor report (grant %(code)s) is due in %(days)s days.")
 
@@ -46,7 +52,7 @@ def output_create(*, actor, data: dict, request=None) -> AdvocacyOutput:
     output = AdvocacyOutput.objects.create(created_by=actor, **plain)
     _save_m2m(output, data)
     audit_record(
-        action="create",
+        action=AuditAction.CREATE,
         actor=actor,
         target_type=audit_target_type(output),
         target_id=str(output.pk),
@@ -63,7 +69,7 @@ def output_update(*, output: AdvocacyOutput, actor, data: dict, request=None) ->
     output.save()
     _save_m2m(output, data)
     audit_record(
-        action="update",
+        action=AuditAction.UPDATE,
         actor=actor,
         target_type=audit_target_type(output),
         target_id=str(output.pk),
@@ -77,7 +83,7 @@ def output_delete(*, output: AdvocacyOutput, actor, request=None) -> None:
     target_id = str(output.pk)
     output.delete()
     audit_record(
-        action="delete",
+        action=AuditAction.DELETE,
         actor=actor,
         target_type=audit_target_type(AdvocacyOutput),
         target_id=target_id,
@@ -90,11 +96,9 @@ def output_delete(*, output: AdvocacyOutput, actor, request=None) -> None:
 
 @transaction.atomic
 def donor_create(*, actor, name: str, notes: str = "", request=None):
-    from .models import Donor
-
     donor = Donor.objects.create(name=name, notes=notes)
     audit_record(
-        action="create",
+        action=AuditAction.CREATE,
         actor=actor,
         target_type=audit_target_type(donor),
         target_id=str(donor.pk),
@@ -110,7 +114,7 @@ def grant_create(*, actor, data: dict, due_dates: list[dt.date], request=None) -
         [ReportDue(grant=grant, due_on=due) for due in sorted(set(due_dates))]
     )
     audit_record(
-        action="create",
+        action=AuditAction.CREATE,
         actor=actor,
         target_type=audit_target_type(grant),
         target_id=str(grant.pk),
@@ -172,7 +176,7 @@ def report_due_reminders_send(*, today: dt.date) -> int:
 def report_create(*, actor, data: dict, request=None) -> DonorReport:
     report = DonorReport.objects.create(created_by=actor, **data)
     audit_record(
-        action="create",
+        action=AuditAction.CREATE,
         actor=actor,
         target_type=audit_target_type(report),
         target_id=str(report.pk),
@@ -187,7 +191,7 @@ def report_update(*, report: DonorReport, actor, data: dict, request=None) -> Do
         setattr(report, key, value)
     report.save()
     audit_record(
-        action="update",
+        action=AuditAction.UPDATE,
         actor=actor,
         target_type=audit_target_type(report),
         target_id=str(report.pk),
@@ -198,20 +202,18 @@ def report_update(*, report: DonorReport, actor, data: dict, request=None) -> Do
 
 def report_request_generation(*, report: DonorReport, actor, request=None) -> DonorReport:
     """Queue the report for the worker; the page then polls its progress."""
-    from .tasks import generate_donor_report
-
     with transaction.atomic():
         DonorReport.objects.filter(pk=report.pk).update(
             status=ReportStatus.QUEUED, progress=0, pdf_encrypted="", generated_at=None
         )
         audit_record(
-            action="generate",
+            action=AuditAction.GENERATE,
             actor=actor,
             target_type=audit_target_type(report),
             target_id=str(report.pk),
             request=request,
         )
-        outbox_enqueue(generate_donor_report, str(report.pk))
+        outbox_enqueue(GENERATE_REPORT_TASK, str(report.pk))
     report.refresh_from_db()
     return report
 
@@ -248,8 +250,6 @@ def _set_progress(report_id, value: int, **extra) -> None:
 
 def report_generate(*, report_id) -> DonorReport:
     """Run by the worker: aggregates (progress 10-80 %), PDF (90 %), encrypted storage."""
-    from .pdf import report_pdf_bytes
-
     began = time.monotonic()
     report = DonorReport.objects.get(pk=report_id)
     _set_progress(report.pk, 5, status=ReportStatus.RUNNING)
@@ -294,7 +294,7 @@ def report_download_pdf(*, report: DonorReport, actor, request=None) -> bytes:
     """The decrypted PDF; audited "download" in the same transaction."""
     with transaction.atomic():
         audit_record(
-            action="download",
+            action=AuditAction.DOWNLOAD,
             actor=actor,
             target_type=audit_target_type(report),
             target_id=str(report.pk),
@@ -305,12 +305,9 @@ def report_download_pdf(*, report: DonorReport, actor, request=None) -> bytes:
 
 
 def report_download_csv(*, report: DonorReport, actor, request=None) -> str:
-    import csv
-    import io
-
     with transaction.atomic():
         audit_record(
-            action="download",
+            action=AuditAction.DOWNLOAD,
             actor=actor,
             target_type=audit_target_type(report),
             target_id=str(report.pk),

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aluna.accounts.decorators import reauth_required
-from aluna.accounts.roles import Role
 from aluna.core.access import role_required
+from aluna.core.roles import Role
 
 from . import selectors, services
 from .forms import DonorForm, GrantForm, OutputFilterForm, OutputForm, ReportForm
@@ -20,6 +20,11 @@ advocacy_roles = role_required(Role.ADVOCACY, Role.COORDINATION)
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _filters_of(request) -> str:
+    """The list's filters as a query string, for the pagination links."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False)
 
 
 @advocacy_roles
@@ -38,30 +43,11 @@ def index(request):
 @require_GET
 def output_list(request):
     form = OutputFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "query": data["q"],
-            "kind": data["kind"],
-            "area": data["area"],
-            "state": data["state"],
-            "date_from": data["date_from"],
-            "date_to": data["date_to"],
-        }
-    qs = (
-        selectors.outputs_for_list_page(**filters)
-        if form.is_valid() or not form.is_bound
-        else selectors.outputs_for_list_page().none()
-    )
-    page = _page(request, qs)
-    querystring = urlencode(
-        [(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False
-    )
+    outputs = selectors.outputs_for_list_page(user=request.user, filters=form.filters())
     return render(
         request,
         "advocacy/outputs/output_list.html",
-        {"form": form, "page_obj": page, "querystring": querystring},
+        {"form": form, "page_obj": _page(request, outputs), "querystring": _filters_of(request)},
     )
 
 
@@ -150,10 +136,9 @@ def grant_create(request):
 @require_GET
 def grant_detail(request, grant_id):
     grant = selectors.grant_get(user=request.user, grant_id=grant_id)
+    due_dates = selectors.report_dues_of(grant=grant)
     return render(
-        request,
-        "advocacy/grants/grant_detail.html",
-        {"grant": grant, "due_dates": grant.due_dates.all()[:50]},
+        request, "advocacy/grants/grant_detail.html", {"grant": grant, "due_dates": due_dates}
     )
 
 

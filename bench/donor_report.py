@@ -94,8 +94,8 @@ def time_one_report(*, days: int) -> dict:
     from advocacy import aggregates
     from advocacy.models import DonorReport, ReportStatus
     from advocacy.services import report_compute_tables, report_request_generation
+    from aluna.accounts import seeding
     from aluna.accounts.models import User
-    from aluna.core import seeding
 
     advocate = User.objects.get(email=seeding.demo_user("advocate").email)
     end = timezone.localdate()

@@ -222,8 +222,8 @@ JOURNEYS = {
 
 
 def build_users(count: int, seed: int = 2026) -> list[VirtualUser]:
+    from aluna.accounts import seeding
     from aluna.accounts.models import User
-    from aluna.core import seeding
 
     rng = random.Random(seed)
     staff_pool = [seeding.demo_user(key).email for key in ("accompanier1", "accompanier2")]

@@ -1,6 +1,6 @@
 """The pages the benchmark times. Apps add their heavy pages here as they land.
 
-`user` is a demo user key from aluna.core.seeding.DEMO_USERS ("coordinator",
+`user` is a demo user key from aluna.accounts.seeding.DEMO_USERS ("coordinator",
 "accompanier1", ...) or an e-mail address. Give either `url_name` (one name
 or a tuple of candidates: the first that reverses is used, none skips the
 page) with optional `kwargs`, a literal `url`, or `url_for`: a callable that

@@ -90,8 +90,8 @@ def ensure_database(url: str) -> None:
 
 
 def is_seeded(*, scale: str) -> bool:
+    from aluna.accounts import seeding
     from aluna.accounts.models import User
-    from aluna.core import seeding
 
     emails = [u.email for u in seeding.DEMO_USERS]
     if User.objects.filter(email__in=emails).count() < len(emails):
@@ -133,8 +133,8 @@ def client_for(user_ref: str, clients: dict):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.test import Client
 
+    from aluna.accounts import seeding
     from aluna.accounts.models import User
-    from aluna.core import seeding
 
     email = user_ref if "@" in user_ref else seeding.demo_user(user_ref).email
     if email not in clients:
@@ -148,8 +148,8 @@ def client_for(user_ref: str, clients: dict):
 
 
 def user_for(user_ref: str):
+    from aluna.accounts import seeding
     from aluna.accounts.models import User
-    from aluna.core import seeding
 
     email = user_ref if "@" in user_ref else seeding.demo_user(user_ref).email
     return User.objects.get(email=email)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 CASE_ROLES = frozenset({Role.ACCOMPANIMENT, Role.COORDINATION})
 # The record types these models had in the audit trail while they lived in the

@@ -13,8 +13,8 @@ class SecurityConfig(AppConfig):
             register_process_link,
             register_timeline_source,
         )
-        from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.roles import Role
         from aluna.core.seeding import register_seeder
 
         from .seeding import seed_security

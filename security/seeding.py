@@ -41,7 +41,7 @@ from accompaniment.models import (
 )
 from accompaniment.seeding import ALIAS_PREFIX, BATCH_SIZE
 from aluna.accounts.models import User
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 from aluna.core.seeding import DEMO_DOMAIN, make_faker
 
 from .models import (

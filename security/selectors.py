@@ -10,7 +10,7 @@ from django.utils import timezone
 from accompaniment.models import RISK_ORDER, Process, RiskLevel
 from accompaniment.selectors import access
 from accompaniment.selectors.access import processes_for_user
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from .models import (
     ACTIVE_MEASURE_STATUSES,

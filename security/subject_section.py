@@ -1,7 +1,7 @@
 """Security's section of a political subject's page (registered from SecurityConfig.ready)."""
 
 from accompaniment.subject_sections import SubjectSection
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from .selectors import subject_security_overview
 

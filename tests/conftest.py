@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 pytest_plugins = [
     "tests.fixtures.mfa",

@@ -3,6 +3,7 @@
 Advocacy imports these (never the reverse). Each function aggregates in the
 database (one query each, whatever the number of participants) and returns
 `{category: count}`; no name, organisation or answer text leaves this module.
+The `*_labels()` functions give the `{code: label}` to show next to those counts.
 """
 
 import datetime as dt
@@ -13,8 +14,11 @@ from aluna.core.aggregates import count_by
 
 from .models import (
     Attendance,
+    AttendanceStatus,
     Cohort,
     Enrolment,
+    Modality,
+    Participant,
     QuestionKind,
     QuestionnaireKind,
 )
@@ -68,3 +72,16 @@ def entry_to_exit_change(*, start: dt.date, end: dt.date) -> dict:
         held=Count("pk", filter=Q(exit=F("entry"))),
         fell=Count("pk", filter=Q(exit__lt=F("entry"))),
     )
+
+
+def modality_labels() -> dict:
+    return dict(Modality.choices)
+
+
+def participant_gender_labels() -> dict:
+    """The gender identities a participant may record (the hub's list)."""
+    return dict(Participant._meta.get_field("gender").flatchoices)
+
+
+def attendance_status_labels() -> dict:
+    return dict(AttendanceStatus.choices)

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import FederalEntity, PoliticalSubject, PsychosocialField
 from accompaniment.selectors.access import subjects_for_user
-from aluna.accounts.roles import Role
 from aluna.core.forms import BootstrapWidgetsMixin
+from aluna.core.roles import Role
 from aluna.core.widgets import DateInput
 
 from .models import (

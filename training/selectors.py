@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from .models import (
     ATTENDED,

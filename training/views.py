@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aluna.accounts.roles import Role
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import StaleEdit
+from aluna.core.roles import Role
 from aluna.pdf.render import render_pdf
 
 from . import selectors, services

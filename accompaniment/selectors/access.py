@@ -15,7 +15,7 @@ counts and detail pages apply the same rule in SQL.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from ..models import PoliticalSubject, Process
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from ..models import FieldAssessment, Objective, ObjectiveStatus, Process, PsychosocialField
 from .access import process_get_for_user, processes_for_user

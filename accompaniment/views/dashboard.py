@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
+from aluna.core.roles import Role
 
 from ..charts import score_line_chart, series_from_scores
 from ..forms.dashboard import DashboardFilterForm

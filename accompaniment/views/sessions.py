@@ -5,11 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import stale_values_of, submit_versioned
+from aluna.core.roles import Role
 
 from ..forms.sessions import SessionEditForm, SessionForm
 from ..models import Session

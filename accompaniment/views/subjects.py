@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aluna.accounts.decorators import reauth_required
-from aluna.accounts.roles import Role
 from aluna.audit.models import AuditAction
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import submit_versioned
+from aluna.core.roles import Role
 from aluna.pdf.render import render_pdf
 
 from ..forms.subjects import (

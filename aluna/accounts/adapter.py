@@ -7,6 +7,7 @@ from allauth.account.internal.flows.login import get_authentication_records
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, identifier_hash
 
 
@@ -22,7 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError as error:
             if getattr(error, "code", None) == "too_many_login_attempts":
                 audit_record(
-                    action="lockout",
+                    action=AuditAction.LOCKOUT,
                     request=request,
                     metadata={"identifier_hash": identifier_hash(credentials.get("email", ""))},
                 )

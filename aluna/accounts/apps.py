@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aluna.core.navigation import NavItem, register
+from aluna.core.roles import Role
+from aluna.core.seeding import register_seeder
+
 
 class AccountsConfig(AppConfig):
     name = "aluna.accounts"
@@ -8,11 +12,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from aluna.core.navigation import NavItem, register
-
+        # Both import the models, which exist only once the app registry is ready.
         from . import signals  # noqa: F401
-        from .roles import Role
+        from .seeding import SEEDER_ORDER, seed_users
 
+        register_seeder("users", seed_users, order=SEEDER_ORDER)
         register(
             NavItem(
                 label=_("Users"),

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aluna.core.roles import Role
+
 from .models import User
-from .roles import Role
 
 
 class RoleChoiceField(forms.MultipleChoiceField):
@@ -29,6 +30,20 @@ class UserInviteForm(forms.Form):
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     roles = RoleChoiceField()
+
+    def __init__(self, *args, managed: User, actor: User, **kwargs):
+        kwargs.setdefault(
+            "initial", {"full_name": managed.full_name, "roles": sorted(managed.role_codes)}
+        )
+        super().__init__(*args, **kwargs)
+        self.managed, self.actor = managed, actor
+
+    def clean_roles(self) -> list[str]:
+        roles = self.cleaned_data["roles"]
+        if self.managed == self.actor and Role.ADMINISTRATION not in roles:
+            # Nobody takes away their own way back into user management.
+            raise forms.ValidationError(_("You cannot remove your own administration role."))
+        return roles
 
 
 class UserSearchForm(forms.Form):

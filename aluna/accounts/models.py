@@ -9,8 +9,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from aluna.core.roles import Role
+
 from .managers import UserManager
-from .roles import Role
 
 
 def _new_security_stamp() -> str:
@@ -64,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not self.is_active:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def roles(self) -> list[Role]:
+        """The roles held, in a stable order, for pages that name them."""
+        return [Role(code) for code in sorted(self.role_codes) if code in Role.values]
 
     def has_role(self, *roles: Role | str) -> bool:
         return any(str(role) in self.role_codes for role in roles)

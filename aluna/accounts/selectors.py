@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import Invitation, User
 from .services import hash_invitation_token
@@ -20,14 +21,19 @@ def user_list_for_admin(*, search: str = "", role: str = "") -> QuerySet[User]:
 
 def user_get_for_admin(*, user_id) -> User:
     """404 when missing: callers use get_object_or_404 semantics."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(User, pk=user_id)
 
 
-def invitation_get_by_token(*, token: str) -> Invitation | None:
-    return (
+def invitation_get_usable(*, token: str) -> Invitation | None:
+    """The invitation behind a link, or None if it is unknown, spent, expired or its
+    account was deactivated (all answered alike)."""
+    invitation = (
         Invitation.objects.select_related("user")
         .filter(token_hash=hash_invitation_token(token))
         .first()
     )
+    return invitation if invitation is not None and invitation.is_usable() else None
+
+
+def invitations_latest_of(*, user: User, limit: int = 5) -> list[Invitation]:
+    return list(user.invitations.all()[:limit])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 
 from .models import Invitation, User
@@ -50,13 +51,13 @@ def user_invite(
             user=user, token_hash=hash_invitation_token(token), created_by=actor
         )
         _audit_user(
-            action="create",
+            action=AuditAction.CREATE,
             actor=actor,
             user=user,
             request=request,
             metadata={"roles": _codes(role_codes)},
         )
-        _audit_user(action="invitation_sent", actor=actor, user=user, request=request)
+        _audit_user(action=AuditAction.INVITATION_SENT, actor=actor, user=user, request=request)
     path = reverse("accounts:invitation-accept", kwargs={"token": token})
     link = request.build_absolute_uri(path) if request is not None else path
     transaction.on_commit(lambda: _send_invitation(user=user, invitation=invitation, link=link))
@@ -86,7 +87,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
         audit_record(
-            action="update",
+            action=AuditAction.UPDATE,
             actor=user,
             target_type=audit_target_type(user),
             target_id=str(user.pk),
@@ -106,7 +107,7 @@ def user_update(
             user.full_name = full_name
             user.save(update_fields=["full_name"])
             _audit_user(
-                action="update",
+                action=AuditAction.UPDATE,
                 actor=actor,
                 user=user,
                 request=request,
@@ -115,7 +116,7 @@ def user_update(
         if before != after:
             _set_roles(user, after)
             _audit_user(
-                action="role_changed",
+                action=AuditAction.ROLE_CHANGED,
                 actor=actor,
                 user=user,
                 request=request,
@@ -131,7 +132,11 @@ def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = No
         user.rotate_security_stamp()
         user.save(update_fields=["is_active", "security_stamp"])
         _audit_user(
-            action="update", actor=actor, user=user, request=request, metadata={"is_active": False}
+            action=AuditAction.UPDATE,
+            actor=actor,
+            user=user,
+            request=request,
+            metadata={"is_active": False},
         )
     return user
 
@@ -151,7 +156,7 @@ def user_revoke_sessions(
         user.save(update_fields=["security_stamp"])
         user.invitations.filter(used_at__isnull=True).update(used_at=timezone.now())
         _audit_user(
-            action="sessions_revoked",
+            action=AuditAction.SESSIONS_REVOKED,
             actor=actor,
             user=user,
             request=request,
@@ -160,7 +165,9 @@ def user_revoke_sessions(
     return user
 
 
-def _audit_user(*, action: str, actor, user: User, request, metadata: dict | None = None) -> None:
+def _audit_user(
+    *, action: AuditAction, actor, user: User, request, metadata: dict | None = None
+) -> None:
     """One audit row about `user`, in the caller's transaction."""
     audit_record(
         action=action,

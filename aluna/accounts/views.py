@@ -11,12 +11,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aluna.core.access import role_required
+from aluna.core.roles import Role
 
 from . import services
 from .decorators import reauth_required
 from .forms import UserEditForm, UserInviteForm, UserSearchForm
-from .roles import Role
-from .selectors import invitation_get_by_token, user_get_for_admin, user_list_for_admin
+from .selectors import (
+    invitation_get_usable,
+    invitations_latest_of,
+    user_get_for_admin,
+    user_list_for_admin,
+)
 
 USERS_PER_PAGE = 25
 
@@ -59,10 +64,9 @@ def user_create(request):
 @role_required(Role.ADMINISTRATION)
 def user_detail(request, user_id):
     managed = user_get_for_admin(user_id=user_id)
+    invitations = invitations_latest_of(user=managed)
     return render(
-        request,
-        "accounts/user_detail.html",
-        {"managed": managed, "invitations": managed.invitations.all()[:5]},
+        request, "accounts/user_detail.html", {"managed": managed, "invitations": invitations}
     )
 
 
@@ -71,23 +75,17 @@ def user_detail(request, user_id):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, user_id):
     managed = user_get_for_admin(user_id=user_id)
-    initial = {"full_name": managed.full_name, "roles": sorted(managed.role_codes)}
-    form = UserEditForm(request.POST or None, initial=initial)
+    form = UserEditForm(request.POST or None, managed=managed, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        roles = form.cleaned_data["roles"]
-        if managed == request.user and Role.ADMINISTRATION not in roles:
-            # Nobody takes away their own way back into user management.
-            form.add_error("roles", _("You cannot remove your own administration role."))
-        else:
-            services.user_update(
-                actor=request.user,
-                user=managed,
-                full_name=form.cleaned_data["full_name"],
-                role_codes=roles,
-                request=request,
-            )
-            messages.success(request, _("The user was updated."))
-            return redirect("accounts:user-detail", user_id=managed.pk)
+        services.user_update(
+            actor=request.user,
+            user=managed,
+            full_name=form.cleaned_data["full_name"],
+            role_codes=form.cleaned_data["roles"],
+            request=request,
+        )
+        messages.success(request, _("The user was updated."))
+        return redirect("accounts:user-detail", user_id=managed.pk)
     return render(
         request, "accounts/user_form.html", {"form": form, "managed": managed, "creating": False}
     )
@@ -103,20 +101,7 @@ def user_deactivate(request, user_id):
         services.user_deactivate(actor=request.user, user=managed, request=request)
         messages.success(request, _("The account was deactivated and its sessions ended."))
         return redirect("accounts:user-detail", user_id=managed.pk)
-    return render(
-        request,
-        "accounts/user_confirm.html",
-        {
-            "managed": managed,
-            "title": _("Deactivate account"),
-            "question": _(
-                "%(name)s will no longer be able to log in, and every open session "
-                "of this account ends now."
-            )
-            % {"name": managed},
-            "button": _("Deactivate"),
-        },
-    )
+    return render(request, "accounts/user_deactivate.html", {"managed": managed})
 
 
 @role_required(Role.ADMINISTRATION)
@@ -129,40 +114,24 @@ def user_compromised(request, user_id):
         )
         messages.success(request, _("Every session of this account was ended."))
         return redirect("accounts:user-detail", user_id=managed.pk)
-    return render(
-        request,
-        "accounts/user_confirm.html",
-        {
-            "managed": managed,
-            "title": _("Compromised device"),
-            "question": _(
-                "Every session of %(name)s ends now, on every device. Their password and "
-                "second factor stay the same: whoever holds the lost device still needs both. "
-                "If the password may be known, ask them to reset it."
-            )
-            % {"name": managed},
-            "button": _("End every session"),
-        },
-    )
+    return render(request, "accounts/user_compromised.html", {"managed": managed})
 
 
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    invitation = invitation_get_by_token(token=token)
-    if invitation is None or not invitation.is_usable():
+    invitation = invitation_get_usable(token=token)
+    if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         if request.user.is_authenticated:
-            logout(request)
-        services.invitation_accept(
-            invitation=invitation, password=form.cleaned_data["new_password1"]
-        )
+            logout(request)  # nobody else's session may carry on in this browser
+        password = form.cleaned_data["new_password1"]
+        services.invitation_accept(invitation=invitation, password=password)
         messages.success(
-            request,
-            _("Your password is set. Log in; you will then set up your second factor."),
+            request, _("Your password is set. Log in; you will then set up your second factor.")
         )
         return redirect("account_login")
     return render(

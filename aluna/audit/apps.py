@@ -8,8 +8,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from aluna.accounts.roles import Role
         from aluna.core.navigation import NavItem, register
+        from aluna.core.roles import Role
 
         from . import receivers  # noqa: F401  (connects the sign-in receivers)
 

@@ -1,8 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from aluna.accounts.roles import Role
 from aluna.core.access import role_required
+from aluna.core.roles import Role
 
 from .filters import AuditEventFilter
 from .models import AuditAction

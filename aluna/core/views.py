@@ -1,24 +1,20 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from aluna.accounts.roles import Role
-
+from .health import FAIL, OK, health_checks
 from .navigation import items_for
 
 
 def home(request):
     """Each role lands on its own summary; the cards are the user's nav entries."""
-    roles = [Role(code) for code in sorted(request.user.role_codes) if code in Role.values]
     return render(
         request,
         "core/home.html",
-        {"roles": roles, "cards": items_for(request.user)},
+        {"roles": request.user.roles, "cards": items_for(request.user)},
     )
 
 
@@ -27,22 +23,10 @@ def home(request):
 @require_GET
 def healthz(request):
     """Database and Redis reachable? Says only ok/fail, nothing about the data."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "fail"
-    try:
-        cache.set("healthz", "1", 5)
-        checks["cache"] = "ok" if cache.get("healthz") == "1" else "fail"
-    except Exception:
-        checks["cache"] = "fail"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", **checks}, status=200 if healthy else 503
-    )
+    checks = health_checks()
+    healthy = all(value == OK for value in checks.values())
+    status = OK if healthy else FAIL
+    return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
 
 
 @login_not_required

@@ -16,6 +16,8 @@ from aluna.outbox.services import outbox_enqueue
 from .models import Notification, validate_internal_path
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+# Enqueued by name: tasks import services, never the reverse.
+DELIVER_EMAIL_TASK = "aluna.notifications.tasks.deliver_notification_email"
 
 # A parameter is a number or a reference code such as "ACO-2025-0012": it must
 # hold a digit and no lowercase letters or spaces, so a name cannot pass.
@@ -72,8 +74,6 @@ def notification_send(
     outbox in the same transaction and published after it commits (nothing is
     sent if it rolls back; the outbox keeps it while the broker is down).
     """
-    from . import tasks
-
     source = _template_source(message)
     if not source or len(source) > Notification._meta.get_field("message").max_length:
         raise ValidationError("Notification message must be a short template.")
@@ -105,7 +105,7 @@ def notification_send(
     if email:
         for notification in notifications:
             if notification.recipient.email:
-                outbox_enqueue(tasks.deliver_notification_email, str(notification.pk))
+                outbox_enqueue(DELIVER_EMAIL_TASK, str(notification.pk))
     return notifications
 
 

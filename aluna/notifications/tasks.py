@@ -6,6 +6,7 @@ from . import services
 
 
 @shared_task(
+    name="aluna.notifications.tasks.deliver_notification_email",
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
     retry_backoff=True,
     max_retries=5,

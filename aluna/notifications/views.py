@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,8 +23,8 @@ def notification_mark_read(request, notification_id):
 
     Another user's notification answers 404, as a missing one does.
     """
-    notification = get_object_or_404(
-        selectors.notification_list_for_user(user=request.user), pk=notification_id
+    notification = selectors.notification_get_for_user(
+        user=request.user, notification_id=notification_id
     )
     services.notification_mark_read(notification=notification)
     if "open" in request.POST and url_has_allowed_host_and_scheme(

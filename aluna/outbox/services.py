@@ -15,6 +15,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
+# No circle: aluna.celery imports no app (it discovers the tasks modules lazily).
+from aluna.celery import app as celery_app
+
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -52,11 +55,13 @@ def _check_payload(args: Iterable, kwargs: dict) -> None:
 def outbox_enqueue(task: Task | str, *args, **kwargs) -> OutboxMessage:
     """Ask for `task(*args, **kwargs)` to run once the caller's transaction commits.
 
-    Call it inside the transaction that writes the record causing the task (or
-    in autocommit). Arguments are ids, numbers or ISO strings, never personal
-    data. Side effects: inserts one OutboxMessage row; after commit, publishes
-    it to the broker (best effort: if the broker is down the row stays pending
-    for the dispatcher). Nothing is published if the transaction rolls back.
+    `task` is the task's registered name ("app.tasks.task_name"): services pass
+    the name, so only tasks modules import services. Call it inside the
+    transaction that writes the record causing the task (or in autocommit).
+    Arguments are ids, numbers or ISO strings, never personal data. Side
+    effects: inserts one OutboxMessage row; after commit, publishes it to the
+    broker (best effort: if the broker is down the row stays pending for the
+    dispatcher). Nothing is published if the transaction rolls back.
     """
     _check_payload(args, kwargs)
     now = timezone.now()
@@ -75,8 +80,6 @@ def outbox_enqueue(task: Task | str, *args, **kwargs) -> OutboxMessage:
 
 def _publish(message: OutboxMessage) -> None:
     """Hand one row's task to the broker, with the row id as the Celery task id."""
-    from aluna import celery_app
-
     options = {
         "task_id": str(message.pk),
         "retry": True,

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 
 from accompaniment.models import PoliticalSubject
 from accompaniment.selectors.access import subjects_for_user
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from ..models import Aggression, AggressionReport
 

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from accompaniment.models import RISK_ORDER, PoliticalSubject
 from accompaniment.selectors.access import processes_for_user, subjects_for_user
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from ..models import (
     Aggression,

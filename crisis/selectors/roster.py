@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 from ..models import OnCallShift
 

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from accompaniment.charts_bars import bar_chart
 from accompaniment.selectors.access import subjects_for_user
-from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import stale_values_of, submit_versioned
+from aluna.core.roles import Role
 
 from ..forms.aggressions import (
     AggressionEditForm,

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accompaniment.selectors.access import subject_get_for_user
-from aluna.accounts.roles import Role
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import stale_values_of, submit_versioned
+from aluna.core.roles import Role
 
 from ..forms.interventions import (
     CrisisEditForm,

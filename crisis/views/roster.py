@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aluna.accounts.roles import Role
 from aluna.core.access import role_required
+from aluna.core.roles import Role
 
 from ..forms.roster import ConfirmForm, ShiftForm
 from ..selectors.roster import roster_weeks, shift_get, week_start_for

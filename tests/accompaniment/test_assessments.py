@@ -107,7 +107,9 @@ def test_a_stale_assessment_edit_is_refused_with_input_kept(
     assert response.status_code == 409
     assert saved.score == 5
     assert response.context["form"]["indicator_notes"].value() == "Mi versión"
-    assert ("Score (1-5)", "5") in [(str(label), v) for label, v in response.context["stale_values"]]
+    assert ("Score (1-5)", "5") in [
+        (str(label), v) for label, v in response.context["stale_values"]
+    ]
     assert response.context["form"]["version"].value() == 2
 
 

@@ -23,8 +23,8 @@ from accompaniment.models import (
     PsychosocialField,
 )
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
 from aluna.audit.models import AuditEvent
+from aluna.core.roles import Role
 
 TODAY = timezone.localdate
 

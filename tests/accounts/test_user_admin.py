@@ -13,8 +13,8 @@ from django.utils import timezone
 from aluna.accounts import services
 from aluna.accounts.factories import UserFactory
 from aluna.accounts.models import Invitation, User
-from aluna.accounts.roles import Role
 from aluna.audit.models import AuditEvent
+from aluna.core.roles import Role
 from tests.fixtures.mfa import mark_recently_reauthenticated
 
 STRONG_PASSWORD = "luna-nueva-sobre-el-rio-42"
@@ -376,6 +376,23 @@ def test_administrator_can_deactivate_a_user_and_their_sessions_end(admin_user, 
     assert managed.is_active is False
     assert their_client.get(reverse("core:home")).status_code == 302
     assert AuditEvent.objects.filter(action="update", target_id=str(managed.pk)).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url_name", "question"),
+    [
+        ("accounts:user-deactivate", "María Acompañante will no longer be able to log in"),
+        ("accounts:user-compromised", "Every session of María Acompañante ends now"),
+    ],
+)
+def test_administrator_is_told_whom_a_confirmation_page_affects(
+    admin_user, login, managed, url_name, question
+):
+    response = login(admin_user).get(reverse(url_name, kwargs={"user_id": managed.pk}))
+
+    paragraphs = re.findall(r"<p>(.*?)</p>", response.text, re.S)
+    assert response.status_code == 200
+    assert len([p for p in paragraphs if p.startswith(question)]) == 1
 
 
 def test_administrator_cannot_deactivate_themselves(admin_user, login):

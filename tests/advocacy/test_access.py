@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 REAUTH = "reauthenticate"
 ROLES = ["admin", "coordinator", "accompanier", "non_member", "trainer", "advocate", "outsider"]

@@ -94,6 +94,20 @@ def test_coordinator_can_edit_and_delete_an_output(login, coordinator):
     assert AdvocacyOutput.objects.count() == 0
 
 
+def test_coordinator_can_keep_a_state_deactivated_since_on_an_output(login, coordinator):
+    chiapas, oaxaca, yucatan = (FederalEntity.objects.get(code=c) for c in ("07", "20", "31"))
+    output = _output()
+    output.states.add(chiapas)
+    FederalEntity.objects.filter(pk__in=[chiapas.pk, oaxaca.pk]).update(is_active=False)
+
+    response = login(coordinator).get(
+        reverse("advocacy:output-edit", kwargs={"output_id": output.pk})
+    )
+
+    offered = set(response.context["form"].fields["states"].queryset)
+    assert (chiapas in offered, oaxaca in offered, yucatan in offered) == (True, False, True)
+
+
 def test_advocate_can_search_and_filter_outputs(login, advocate):
     chiapas = FederalEntity.objects.get(code="07")
     match = _output(title="Pronunciamiento sobre desplazamiento", kind=OutputKind.STATEMENT)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
 from aluna.audit.models import AuditEvent
+from aluna.core.roles import Role
 from crisis.models import OnCallShift
 from crisis.selectors.roster import week_start_for
 

@@ -5,6 +5,7 @@ never the shared one: they stop and freeze it.
 """
 
 import datetime as dt
+import importlib
 import io
 import json
 import threading
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from aluna import celery_app
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 from aluna.notifications.models import Notification
 from aluna.notifications.tasks import deliver_notification_email
 from aluna.outbox.models import OutboxMessage
@@ -254,6 +255,31 @@ def test_beat_can_run_the_dispatcher_every_fifteen_seconds(settings):
     assert entry["task"] == dispatch_outbox.name == "aluna.outbox.dispatch"
     assert entry["schedule"] == 15.0
     assert entry["task"] in celery_app.tasks
+
+
+# Names are what the outbox stores and beat schedules: a rename would strand them.
+ENQUEUED_BY_NAME = [
+    ("aluna.notifications.services", "DELIVER_EMAIL_TASK", DELIVER),
+    ("advocacy.services", "GENERATE_REPORT_TASK", "advocacy.tasks.generate_donor_report"),
+]
+
+
+@pytest.mark.parametrize(("module", "constant", "name"), ENQUEUED_BY_NAME)
+def test_services_enqueue_tasks_by_the_name_a_worker_knows_them_by(module, constant, name):
+    enqueued = getattr(importlib.import_module(module), constant)
+
+    celery_app.loader.import_default_modules()
+
+    assert enqueued == name
+    assert celery_app.tasks[name].name == name
+
+
+def test_beat_can_still_remind_the_advocacy_team_of_reports_due(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["advocacy-report-due-reminders"]
+
+    celery_app.loader.import_default_modules()
+
+    assert celery_app.tasks[entry["task"]].name == "advocacy.tasks.send_report_due_reminders"
 
 
 # --- Crisis alerts ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ Expectations: an HTTP status, or LOGIN (a redirect to the login page).
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 LOGIN = "login"
 REAUTH = "reauthenticate"

@@ -14,8 +14,8 @@ from django.core import mail
 from django.http import HttpResponse
 from django.urls import include, path, reverse
 
-from aluna.accounts.roles import Role
 from aluna.core.logging import ScrubSensitiveFilter
+from aluna.core.roles import Role
 
 SENSITIVE = ["Xochiquetzal Tlacuilo", "xochi.tlacuilo@example.org", "amenaza de muerte en Ocosingo"]
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accompaniment.seeding import seed_demo_data
 from aluna.accounts.models import User
-from aluna.core.seeding import demo_user, seed_users
+from aluna.accounts.seeding import demo_user, seed_users
 from bench.pages import PAGES
 from security.seeding import seed_security
 

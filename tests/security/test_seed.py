@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accompaniment.seeding import seed_demo_data
 from accompaniment.selectors.access import processes_for_user
+from aluna.accounts import seeding
 from aluna.accounts.models import User
-from aluna.core import seeding
 from security import models as sm
 from security import selectors, services
 from security.risk import compute_risk

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accompaniment.factories import PoliticalSubjectFactory
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 from training.factories import CohortFactory, EnrolmentFactory, TrainingSessionFactory
 
 pytestmark = pytest.mark.django_db

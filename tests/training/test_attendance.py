@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
 from aluna.core.concurrency import StaleEdit
+from aluna.core.roles import Role
 from training.factories import (
     AttendanceFactory,
     CohortFactory,

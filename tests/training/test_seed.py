@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from aluna.accounts.models import User
-from aluna.core.seeding import DEMO_DOMAIN, seed_users
+from aluna.accounts.seeding import DEMO_DOMAIN, seed_users
 from training.aggregates import entry_to_exit_change
 from training.models import (
     ATTENDED,

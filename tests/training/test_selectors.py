@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aluna.accounts.factories import UserFactory
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 from training import selectors
 from training.factories import (
     CohortFactory,

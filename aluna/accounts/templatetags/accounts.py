@@ -1,6 +1,6 @@
 from django import template
 
-from aluna.accounts.roles import Role
+from aluna.core.roles import Role
 
 register = template.Library()
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from aluna.accounts.seeding import DEMO_PASSWORD, DEMO_USERS
 from aluna.core import seeding
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         self._print_users()
 
     def _print_users(self):
-        rows = [(str(u.role.label), u.email, seeding.DEMO_PASSWORD) for u in seeding.DEMO_USERS]
+        rows = [(str(u.role.label), u.email, DEMO_PASSWORD) for u in DEMO_USERS]
         headers = ("Role", "E-mail", "Password")
         widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(3)]
         line = "  ".join(f"{{:<{w}}}" for w in widths)

@@ -1,7 +1,9 @@
 """The five roles of the organisation. A user may hold several.
 
-Roles are stored as Django groups whose name is the role code, so the admin
-can assign them and `rules` predicates can test them cheaply.
+Roles are stored as Django groups whose name is the role code (aluna.accounts
+creates the groups and gives users their roles). The enum lives here, below
+every shared app, because all of them check roles: accounts, audit, core's
+access decorator and navigation.
 """
 
 from django.db import models
