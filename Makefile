@@ -16,8 +16,8 @@ bench:
 
 messages:
 	scripts/bootstrap runtime test
-	.venv/bin/python manage.py makemessages --locale es --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
-	.venv/bin/python manage.py compilemessages --ignore '.venv/*'
+	DEBUG=true .venv/bin/python manage.py makemessages --locale es_MX --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
+	DEBUG=true .venv/bin/python manage.py compilemessages --ignore '.venv/*'
 
 lock:
 	rm -rf var/lock-venv && python3.13 -m venv var/lock-venv

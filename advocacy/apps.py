@@ -11,6 +11,10 @@ class AdvocacyConfig(AppConfig):
     verbose_name = _("Advocacy")
 
     def ready(self):
+        from aluna.core.home import HomePanel, register_home_panel
+
+        from . import home
+
         # Both import models, which exist only once the app registry is ready.
         from .aggregates import register_default_sections
         from .seeding import seed_advocacy
@@ -21,8 +25,18 @@ class AdvocacyConfig(AppConfig):
             NavItem(
                 label=_("Advocacy"),
                 url_name="advocacy:index",
+                group="advocacy",
                 roles=frozenset({Role.ADVOCACY, Role.COORDINATION}),
                 icon="megaphone",
                 order=40,
+            )
+        )
+        register_home_panel(
+            HomePanel(
+                key="advocacy.reports_due",
+                template="advocacy/home/reports_due.html",
+                context=home.reports_due_panel,
+                roles=frozenset({Role.ADVOCACY}),
+                order=10,
             )
         )

@@ -1,6 +1,8 @@
 """Read side of advocacy. Incidencia and coordinación see every advocacy record:
 they hold no case data, only the team's outputs, grants and suppressed figures."""
 
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -85,4 +87,13 @@ def report_get(*, user, report_id) -> DonorReport:
 def report_status_get(*, user, report_id) -> DonorReport:
     return get_object_or_404(
         DonorReport.objects.only("id", "status", "progress", "generated_at"), pk=report_id
+    )
+
+
+def report_dues_upcoming(*, user, today, days: int = 90) -> QuerySet[ReportDue]:
+    """Donor reports due from today to `days` ahead, soonest first, with their grant."""
+    return (
+        ReportDue.objects.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
+        .select_related("grant__donor")
+        .order_by("due_on", "pk")
     )

@@ -27,10 +27,11 @@ class CrisisConfig(AppConfig):
         from accompaniment.signals import session_recorded
         from accompaniment.timeline import register_timeline_source
         from aluna.audit.selectors import register_target_alias
-        from aluna.core.navigation import NavItem, register
+        from aluna.core.home import HomePanel, register_home_panel
+        from aluna.core.navigation import NavItem, register, register_quick_action
         from aluna.core.seeding import register_seeder
 
-        from . import receivers
+        from . import home, receivers
         from .seeding import seed_crisis
         from .timeline import intervention_entries
 
@@ -41,10 +42,21 @@ class CrisisConfig(AppConfig):
         )
         for model in MOVED_FROM_ACCOMPANIMENT:
             register_target_alias(f"crisis.{model}", f"accompaniment.{model}")
+        log_crisis = NavItem(
+            label=_("Log a crisis"),
+            url_name="crisis:crisis-create",
+            group="crisis",
+            roles=CASE_ROLES,
+            icon="plus-circle",
+            order=8,
+        )
+        register(log_crisis)
+        register_quick_action(log_crisis)
         register(
             NavItem(
                 label=_("Crisis board"),
                 url_name="crisis:crisis-board",
+                group="crisis",
                 roles=CASE_ROLES,
                 icon="exclamation-octagon",
                 order=9,
@@ -54,6 +66,7 @@ class CrisisConfig(AppConfig):
             NavItem(
                 label=_("Aggressions"),
                 url_name="crisis:aggression-list",
+                group="crisis",
                 roles=CASE_ROLES,
                 icon="shield-exclamation",
                 order=13,
@@ -63,8 +76,37 @@ class CrisisConfig(AppConfig):
             NavItem(
                 label=_("On-call roster"),
                 url_name="crisis:roster",
+                group="crisis",
                 roles=frozenset({Role.COORDINATION}),
                 icon="telephone",
                 order=14,
+            )
+        )
+        register_home_panel(
+            HomePanel(
+                key="crisis.log",
+                template="crisis/home/log_crisis.html",
+                context=home.log_crisis_panel,
+                roles=CASE_ROLES,
+                order=0,
+                wide=True,
+            )
+        )
+        register_home_panel(
+            HomePanel(
+                key="crisis.open",
+                template="crisis/home/open_crises.html",
+                context=home.open_crises_panel,
+                roles=CASE_ROLES,
+                order=10,
+            )
+        )
+        register_home_panel(
+            HomePanel(
+                key="crisis.follow_ups",
+                template="crisis/home/follow_ups.html",
+                context=home.follow_ups_due_panel,
+                roles=CASE_ROLES,
+                order=20,
             )
         )

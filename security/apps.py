@@ -13,10 +13,12 @@ class SecurityConfig(AppConfig):
             register_process_link,
             register_timeline_source,
         )
+        from aluna.core.home import HomePanel, register_home_panel
         from aluna.core.navigation import NavItem, register
         from aluna.core.roles import Role
         from aluna.core.seeding import register_seeder
 
+        from . import home
         from .seeding import seed_security
         from .subject_section import security_subject_section
         from .timeline import protection_measure_entries, risk_assessment_entries
@@ -25,6 +27,7 @@ class SecurityConfig(AppConfig):
             NavItem(
                 label=_("Security and protection"),
                 url_name="security:index",
+                group="security",
                 roles=frozenset({Role.ACCOMPANIMENT, Role.COORDINATION}),
                 icon="shield-check",
                 order=20,
@@ -39,3 +42,12 @@ class SecurityConfig(AppConfig):
         )
         register_subject_section("security", security_subject_section, order=20)
         register_seeder("security", seed_security, order=20)
+        register_home_panel(
+            HomePanel(
+                key="security.measures_pending",
+                template="security/home/measures_pending.html",
+                context=home.measures_pending_panel,
+                roles=frozenset({Role.COORDINATION}),
+                order=50,
+            )
+        )

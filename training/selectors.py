@@ -446,3 +446,13 @@ def pending_follow_ups(*, user, today: dt.date | None = None):
         if missing > 0:
             pending.append({"cohort": cohort, "months": months, "pending": missing})
     return pending
+
+
+def sessions_on_day_for_user(*, user, day: dt.date) -> QuerySet[TrainingSession]:
+    """The training sessions of the user's cohorts held on `day`, for the home page."""
+    return (
+        TrainingSession.objects.filter(cohort__in=cohorts_for_user(user=user), date=day)
+        .select_related("cohort")
+        .only("id", "date", "topic", "cohort__id", "cohort__name")
+        .order_by("cohort__name", "pk")
+    )

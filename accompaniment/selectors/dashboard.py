@@ -282,3 +282,15 @@ def attention_page(*, user, today: dt.date, which: str, number, per_page: int, t
     loaded = Process.objects.select_related("subject", "subject__kind", "lead").in_bulk(ids)
     page.object_list = [loaded[pk] for pk in ids]
     return page
+
+
+def sessions_due_for_user(*, user, today: dt.date) -> QuerySet[Process]:
+    """Running processes on the user's own teams whose follow-up is due by `today`:
+    the sessions to record, the most overdue first, with the subject's alias."""
+    return (
+        _running_processes_for(user=user)
+        .filter(team=user, next_follow_up__lte=today)
+        .select_related("subject")
+        .only("id", "kind", "next_follow_up", "subject__id", "subject__alias")
+        .order_by("next_follow_up", "pk")
+    )

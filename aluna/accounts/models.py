@@ -49,7 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name or self.email).split(" ")[0]
+        """The first name, for a greeting: honorifics ("Sra.", "Lic.") are skipped."""
+        words = (self.full_name or "").split()
+        names = [word for word in words if not word.endswith(".")]
+        return (names or words or [self.email])[0]
 
     def get_session_auth_hash(self) -> str:
         key_salt = "aluna.accounts.User.get_session_auth_hash"

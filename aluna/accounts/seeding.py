@@ -64,7 +64,7 @@ def seed_users(*, scale: str, rng: random.Random) -> list[User]:
     groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
     users = []
     for entry in DEMO_USERS:
-        full_name = fake.name()  # drawn every time so later names do not shift
+        full_name = f"{fake.first_name()} {fake.last_name()}"  # drawn every time: later names stay
         user = User.objects.filter(email=entry.email).first()
         if user is None:
             user = UserFactory(email=entry.email, full_name=full_name, is_staff=False)
@@ -90,7 +90,7 @@ def _seed_extra_staff(*, fake: Faker, rng: random.Random, groups: dict[str, Grou
     new_users, memberships = [], []
     through = User.groups.through
     for email in emails:
-        full_name = fake.name()
+        full_name = f"{fake.first_name()} {fake.last_name()}"
         role = rng.choices(list(weights), weights=list(weights.values()))[0]
         if email in existing:
             continue

@@ -1,8 +1,9 @@
 """Reads on accounts. User management is for administración only; views check the role."""
 
 from django.contrib.auth.models import Group
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import Invitation, User
 from .services import hash_invitation_token
@@ -37,3 +38,16 @@ def invitation_get_usable(*, token: str) -> Invitation | None:
 
 def invitations_latest_of(*, user: User, limit: int = 5) -> list[Invitation]:
     return list(user.invitations.all()[:limit])
+
+
+def users_overview() -> dict:
+    """Active accounts and invitations not used yet and still valid, in one query."""
+    waiting = Invitation.objects.filter(
+        used_at__isnull=True,
+        created_at__gt=timezone.now() - Invitation.VALIDITY,
+        user_id=OuterRef("pk"),
+    )
+    totals = User.objects.filter(is_active=True).aggregate(
+        active=Count("pk"), invited=Count("pk", filter=Exists(waiting))
+    )
+    return {"active": totals["active"], "invited": totals["invited"]}

@@ -17,6 +17,7 @@ class AuditConfig(AppConfig):
             NavItem(
                 label=_("Audit log"),
                 url_name="audit:list",
+                group="admin",
                 roles=frozenset({Role.ADMINISTRATION}),
                 icon="journal-text",
                 order=90,

@@ -6,16 +6,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import FAIL, OK, health_checks
-from .navigation import items_for
+from .home import panels_for
 
 
 def home(request):
-    """Each role lands on its own summary; the cards are the user's nav entries."""
-    return render(
-        request,
-        "core/home.html",
-        {"roles": request.user.roles, "cards": items_for(request.user)},
-    )
+    """Each role lands on its day's work: the panels the apps register (aluna.core.home)."""
+    context = {"roles": request.user.roles, "panels": panels_for(request)}
+    return render(request, "core/home.html", context)
 
 
 @login_not_required

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from accompaniment.models import RISK_ORDER, PoliticalSubject
 from accompaniment.selectors.access import processes_for_user, subjects_for_user
@@ -68,6 +69,30 @@ def follow_up_get_for_user(*, user, follow_up_id) -> CrisisFollowUp:
         return queryset.get(pk=follow_up_id)
     except (CrisisFollowUp.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def follow_ups_due_for_user(*, user, until) -> QuerySet[CrisisFollowUp]:
+    """Pending follow-ups of the user's open crises due by the end of `until`'s day
+    (local time), the most overdue first, with the crisis and its subject's alias."""
+    end_of_day = timezone.localtime(until).replace(hour=23, minute=59, second=59)
+    return (
+        CrisisFollowUp.objects.filter(
+            intervention__in=crises_for_user(user=user).filter(status=CrisisStatus.OPEN),
+            done_at__isnull=True,
+            due_at__lte=end_of_day,
+        )
+        .select_related("intervention__process__subject")
+        .only(
+            "id",
+            "due_at",
+            "intervention__id",
+            "intervention__risk_level",
+            "intervention__process__id",
+            "intervention__process__subject__id",
+            "intervention__process__subject__alias",
+        )
+        .order_by("due_at", "pk")
+    )
 
 
 def crisis_board_for_user(*, user) -> QuerySet[CrisisIntervention]:

@@ -37,8 +37,9 @@ def test_coordinator_can_read_the_dashboard_and_an_organisations_chart(
         ]
     )
 
-    # Act: open the review from the menu.
+    # Act: open the review from the menu ("Accompaniment" drop-down of the header).
     page.goto("/")
+    page.locator("#menu-cases").click()
     page.get_by_role("link", name="Strengthening review").first.click()
 
     # Assert: the organisation's row shows the latest security score and its rise.

@@ -7,6 +7,7 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
 from aluna.accounts.factories import DEFAULT_PASSWORD
+from tests.fixtures.browser import open_account_menu
 from tests.fixtures.mfa import current_code
 
 pytestmark = pytest.mark.browser
@@ -49,12 +50,14 @@ def test_new_user_can_enrol_totp_on_first_login_and_switch_language(page, coordi
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Carmen")
 
-    # Act: switch to English.
+    # Act: switch to English, from the account menu.
+    open_account_menu(page)
     page.get_by_role("button", name="English").click()
 
     # Assert: the page is now in English.
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Carmen")
+    open_account_menu(page)
     expect(page.get_by_test_id("logout")).to_have_text("Log out")
 
     # Act and assert: and back to Spanish.

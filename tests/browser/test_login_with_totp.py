@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aluna.accounts.factories import DEFAULT_PASSWORD
+from tests.fixtures.browser import open_account_menu
 from tests.fixtures.mfa import current_code, enrol_totp
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,7 @@ def test_accompanier_can_log_in_with_password_and_totp_code(page, accompanier):
     # Assert
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pablo")
+    open_account_menu(page)
     expect(page.get_by_test_id("logout")).to_be_visible()
 
 

@@ -63,3 +63,53 @@ def test_coordinator_can_switch_the_interface_to_english(login, coordinator):
 
     assert response.headers["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_coordinator_finds_a_dozen_entries_in_six_menus_of_one_header_line(login, coordinator):
+    response = login(coordinator).get("/")
+
+    menu = response.context["nav_menu"]
+    assert [entry.key for entry in menu] == ["crisis", "cases", "security", "training", "advocacy"]
+    assert [item.url_name for item in menu[0].items] == [
+        "crisis:crisis-create",
+        "crisis:crisis-board",
+        "crisis:aggression-list",
+        "crisis:roster",
+    ]
+    assert menu[2].single.url_name == "security:index"
+
+
+@pytest.mark.parametrize(
+    ("who", "has_quick_crisis_button"),
+    [("accompanier", True), ("coordinator", True), ("trainer", False), ("advocate", False)],
+)
+def test_case_roles_can_log_a_crisis_from_every_page_in_one_tap(
+    request, login, who, has_quick_crisis_button
+):
+    client = login(request.getfixturevalue(who))
+
+    pages = [client.get(path) for path in ("/", reverse("notifications:list"))]
+
+    crisis_url = reverse("crisis:crisis-create")
+    for response in pages:
+        html = response.content.decode()
+        assert (f'href="{crisis_url}" data-testid="quick-action"' in html) is (
+            has_quick_crisis_button
+        )
+
+
+@pytest.mark.parametrize(
+    ("full_name", "greeting_name"),
+    [
+        ("Sra. Karina Coronado", "Karina"),
+        ("Lic. Francisca Barreto", "Francisca"),
+        ("Pablo Psicólogo", "Pablo"),
+        ("", "persona@aluna.test"),
+    ],
+)
+def test_home_greets_people_by_their_first_name_without_honorifics(full_name, greeting_name):
+    from aluna.accounts.models import User
+
+    user = User(email="persona@aluna.test", full_name=full_name)
+
+    assert user.get_short_name() == greeting_name

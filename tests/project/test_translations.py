@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = Path("locale") / "es" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path("locale") / "es_MX" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = [
     "aluna",
     "accompaniment",
@@ -54,7 +54,7 @@ def test_makemessages_would_add_no_new_entry(tmp_path):
             "manage.py",
             "makemessages",
             "--locale",
-            "es",
+            "es_MX",
             "--no-location",
             "--no-obsolete",
             "-v",
@@ -69,3 +69,55 @@ def test_makemessages_would_add_no_new_entry(tmp_path):
         tmp_path / CATALOGUE, "--only-fuzzy"
     )
     assert new_or_changed == []
+
+
+@pytest.mark.parametrize(
+    ("source", "ours"),
+    [
+        # Django: its Spanish says "usted" and leaves this one in English.
+        ("Enter a valid email address.", "Escribe un correo electrónico válido."),
+        ("- Select an option -", "- Elige una opción -"),
+        ("This field is required.", "Este campo es obligatorio."),
+        # django-allauth: "Por favor, vuelva a autenticarse para proteger su cuenta."
+        (
+            "Please reauthenticate to safeguard your account.",
+            "Vuelve a autenticarte para proteger tu cuenta.",
+        ),
+        ("Incorrect code.", "Código incorrecto."),
+    ],
+)
+def test_library_texts_speak_in_our_voice(source, ours):
+    from django.utils import translation
+
+    with translation.override("es-mx"):
+        assert translation.gettext(source) == ours
+
+
+def test_dates_are_written_the_mexican_way():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("es-mx"):
+        written = formats.date_format(dt.date(2026, 1, 1), "DATE_FORMAT")
+
+    assert written == "1 de enero de 2026"
+
+
+def test_every_library_text_we_list_is_translated_in_tu():
+    """No "usted" form slips into a translation of aluna/core/library_texts.py."""
+    import re
+
+    from django.utils import translation
+
+    from aluna.core.library_texts import LIBRARY_TEXTS
+
+    formal = re.compile(r"\b(usted|su|sus|Introduzca|Ingrese|vuelva|Asegúrese|Escoja|desea)\b")
+    with translation.override("es-mx"):
+        spanish = [
+            translation.gettext(text) if isinstance(text, str) else str(text)
+            for text in LIBRARY_TEXTS
+        ]
+    formal_texts = [text for text in spanish if formal.search(text)]
+
+    assert formal_texts == []
