@@ -290,6 +290,10 @@ def test_staff_can_save_a_crisis_while_redis_is_frozen(
 ):
     """A hung Redis (accepts connections, answers nothing) costs the socket timeout, once."""
     client = login(accompanier)
+    # Pablo opens the form first, as he would: the timed save is then not this process's
+    # first page, whose one-time start-up (templates, translations) takes a second or
+    # more on a busy machine.
+    client.get(reverse("crisis:crisis-create"))
     broker.server.freeze()
     try:
         started = time.monotonic()
@@ -303,8 +307,10 @@ def test_staff_can_save_a_crisis_while_redis_is_frozen(
     assert response.status_code == 302
     assert CrisisIntervention.objects.count() == 1
     assert (message.task_name, message.dispatched_at) == (SEND_ALERTS, None)
-    assert message.last_error in {"OperationalError", "TimeoutError"}
-    assert elapsed < 4
+    # The connection opens (the kernel accepts it for the stopped process) and its first
+    # command times out; Celery's send_task re-raises that as kombu's OperationalError.
+    assert message.last_error == "OperationalError"
+    assert elapsed < 4  # one socket timeout (2 s), not two
 
 
 def test_superuser_can_see_messages_pending_for_too_long(login, db):
@@ -346,6 +352,7 @@ def test_staff_can_save_a_crisis_with_redis_down_and_alerts_go_out_once_it_is_ba
     worker = start_celery_worker(redis_url=redis_server.url, queue=queue)
     _roster(coordinator)
     client = login(accompanier)
+    client.get(reverse("crisis:crisis-create"))  # warm: the timed save is not the first page
 
     with celery_producer(broker_url=redis_server.url, queue=queue):
         redis_server.stop()
