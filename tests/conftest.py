@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
+from hypothesis import settings as hypothesis_settings
+from hypothesis.internal.detection import is_hypothesis_test
 
 from aluna.accounts.factories import UserFactory
 from aluna.core.roles import Role
@@ -18,6 +20,44 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.seeded",
 ]
+
+# Property tests (hypothesis) are reproduced by their seed, which scripts/test chooses
+# for every run and passes to every xdist worker as --hypothesis-seed. A failure also
+# prints the @reproduce_failure line that replays the failing example alone. No
+# example database: a run depends on its seed only, not on what an earlier run left.
+hypothesis_settings.register_profile("aluna", print_blob=True, database=None)
+hypothesis_settings.load_profile("aluna")
+
+
+def _hypothesis_seed(config):
+    return config.getoption("--hypothesis-seed", default=None)
+
+
+def pytest_report_header(config):
+    seed = _hypothesis_seed(config)
+    if seed is None:
+        return "hypothesis seed: none fixed, each property test draws its own (make test fixes one)"
+    return f"hypothesis seed: {seed} (re-run with HYPOTHESIS_SEED={seed})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Tell how to reproduce a failed property test."""
+    report = yield
+    if report.failed and is_hypothesis_test(getattr(item, "obj", None)):
+        seed = _hypothesis_seed(item.config)
+        if seed is None:
+            how = (
+                "No hypothesis seed was fixed for this run: use the @reproduce_failure line\n"
+                "above, or run `make test` (it fixes and prints one)."
+            )
+        else:
+            how = (
+                f"Reproduce with HYPOTHESIS_SEED={seed} make test\n"
+                f"This test alone: .venv/bin/pytest --hypothesis-seed={seed} '{item.nodeid}'"
+            )
+        report.sections.append(("Reproduce this hypothesis failure", f"{how}\nTest: {item.nodeid}"))
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from crisis.models import CrisisAlert, CrisisIntervention, OnCallShift
 from crisis.selectors.roster import local_week_start
 from crisis.services.interventions import crisis_acknowledge
 from crisis.tasks import escalate_unacknowledged_alerts
-from tests.fixtures.celery_worker import wait_for
+from tests.fixtures.celery_worker import TaskEnd, wait_for_outbox
 
 pytestmark = [pytest.mark.worker]
 
@@ -66,8 +66,9 @@ def test_on_call_coordinator_and_team_get_an_email_without_names_or_places(
     # Act
     started = time.monotonic()
     crisis = _log_crisis(client, subject_query=team_subject.alias, risk="high")
-    messages = wait_for(lambda: len(worker_outbox()) >= 2 and worker_outbox(), timeout=30)
+    wait_for_outbox(celery_worker)  # the alerts, then the e-mail of each: all sent
     elapsed = time.monotonic() - started
+    messages = worker_outbox()
     print(f"\ncrisis save -> 2 e-mails sent by the worker: {elapsed * 1000:.0f} ms")
 
     # Assert: one e-mail each, with the link and the risk level, and nothing that identifies.
@@ -91,19 +92,19 @@ def test_unacknowledged_high_crisis_escalates_to_the_next_on_the_roster_once(
     now = timezone.now()
     _roster(coordinator, other_accompanier, at=now)
     crisis = _log_crisis(login(accompanier), subject_query=team_subject.alias, risk="high")
-    wait_for(lambda: len(worker_outbox()) >= 2, timeout=30)
+    wait_for_outbox(celery_worker)
     later = (now + dt.timedelta(minutes=31)).isoformat()
 
     # Act: the periodic check, 31 minutes later, twice.
     first = escalate_unacknowledged_alerts.delay(later)
-    celery_worker.wait_for_task(first.id)
-    wait_for(lambda: len(worker_outbox()) >= 3, timeout=30)
+    first_end = celery_worker.wait_for_task_end(first.id)
     second = escalate_unacknowledged_alerts.delay(later)
-    assert celery_worker.wait_for_task(second.id) == "succeeded"
-    time.sleep(1)
-
-    # Assert: Olga got one escalation e-mail, and nothing more was sent.
+    second_end = celery_worker.wait_for_task_end(second.id)
+    wait_for_outbox(celery_worker)  # every e-mail asked for is sent: the count is final
     emails = worker_outbox()
+
+    # Assert: one escalation, then none; Olga got one e-mail, and nothing more was sent.
+    assert (first_end, second_end) == (TaskEnd("succeeded", "1"), TaskEnd("succeeded", "0"))
     to_olga = [message for message in emails if message["To"] == other_accompanier.email]
     assert len(emails) == 3
     assert len(to_olga) == 1
@@ -119,12 +120,13 @@ def test_acknowledged_crisis_does_not_escalate(
     now = timezone.now()
     _roster(coordinator, other_accompanier, at=now)
     crisis = _log_crisis(login(accompanier), subject_query=team_subject.alias, risk="critical")
-    wait_for(lambda: len(worker_outbox()) >= 2, timeout=30)
+    wait_for_outbox(celery_worker)
     crisis_acknowledge(intervention=crisis, user=coordinator)
 
     result = escalate_unacknowledged_alerts.delay((now + dt.timedelta(minutes=45)).isoformat())
-    assert celery_worker.wait_for_task(result.id) == "succeeded"
-    time.sleep(1)
+    end = celery_worker.wait_for_task_end(result.id)
+    wait_for_outbox(celery_worker)
 
+    assert end == TaskEnd("succeeded", "0")
     assert len(worker_outbox()) == 2
     assert not CrisisAlert.objects.filter(recipient=other_accompanier).exists()

@@ -42,6 +42,7 @@ from tests.fixtures.bad_input import (
     short,
     text_bytes,
     unique_forms,
+    unoffered_choices,
     with_csrf,
 )
 from tests.fixtures.mfa import mark_recently_reauthenticated
@@ -206,8 +207,14 @@ def invitation_kwargs(admin_user):
 
 @pytest.fixture
 def foreign_ids(other_accompanier, coordinator):
-    """Records of another team and another cohort, and users who may not be picked:
-    their ids are slipped into every select."""
+    """Ids slipped into every choice field: records of another team and another cohort,
+    an inactive user, and Olga (other_accompanier).
+
+    Most are not the posting user's to choose, but some are valid on some forms: Olga
+    is on the crisis staff (the roster and a crisis's responders offer her), and a
+    coordinator may pick any team's process. The harness tells them apart by the
+    options the page renders, so these records must exist before it renders the page:
+    `target` depends on this fixture for that reason."""
     import datetime as dt
 
     from django.utils import timezone
@@ -331,12 +338,23 @@ def _forms_on(client, page_url, name):
 
 
 @pytest.fixture
-def target(request, login, name):
-    """None when the URL answers POST with 405."""
+def target(request, login, name, foreign_ids):
+    """None when the URL answers POST with 405.
+
+    Every record the test uses (`foreign_ids`, the URL's records, both users) exists
+    before the page is rendered: the options read from it are exactly what the form
+    accepts when the test posts. A user or record created later would be a valid
+    choice the page did not offer, and a post choosing it would look like a form
+    accepting what it should refuse.
+    """
     for fixture in EXTRA_FIXTURES.get(name, []):
         request.getfixturevalue(fixture)
     role, denied = _roles(name)
     client = _signed_in_client(request, login, role)
+    denied_client, denied_status = None, None
+    if denied is not None:
+        denied_client = _signed_in_client(request, login, denied[0])
+        denied_status = denied[1]
     url = _reverse(request, name)
 
     with transaction.atomic():
@@ -355,11 +373,6 @@ def target(request, login, name):
             f"{name} accepts POST but no form posting to it was found: add its page to HOSTS"
         )
     forms = forms or [Form(action=url)]
-
-    denied_client, denied_status = None, None
-    if denied is not None:
-        denied_client = _signed_in_client(request, login, denied[0])
-        denied_status = denied[1]
     return Target(
         url=url,
         forms=forms,
@@ -429,6 +442,33 @@ def test_user_cannot_break_a_form_with_bad_input(target, foreign_ids, name, data
     )
 
 
+@pytest.mark.parametrize("name", ["crisis:roster"])
+def test_harness_cannot_count_a_choice_the_page_offers_as_unoffered(
+    target, foreign_ids, name, other_accompanier
+):
+    """Olga's id is one of the foreign ids, and she is on the crisis staff: the roster
+    offers her, and the coordinator may put her on call. (Rendered before she existed,
+    the page did not offer her; when hypothesis happened to pick her id for the `user`
+    field, this valid post failed as "accepted a choice the page did not offer".)"""
+    olga = str(other_accompanier.pk)
+    (form,) = target.forms
+    body = {field_name: plausible_value(field_) for field_name, field_ in form.fields.items()}
+    body["user"] = [olga]
+
+    response = _post_and_check(
+        target,
+        name,
+        client=target.client,
+        body=with_csrf(body, mode="right", token=target.token),
+        description="Olga on call",
+        must_refuse=bool(unoffered_choices(form, body)),
+    )
+
+    assert olga in foreign_ids
+    assert unoffered_choices(form, body) == []
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize("name", _routes())
 def test_user_cannot_break_a_form_with_extreme_values(target, name):
     """The form as rendered, with one field at a time at the edge of its type: the
@@ -454,7 +494,8 @@ def test_user_cannot_break_a_form_with_extreme_values(target, name):
 def _post_and_check(
     target, name, *, client, body, description, htmx=False, expected=None, must_refuse=False
 ):
-    """POST `body`; no 500, the `expected` status if given, and no write if refused."""
+    """POST `body`; no 500, the `expected` status if given, and no write if refused.
+    Returns the response."""
     CASES[name] += 1
     with transaction.atomic():
         before = fingerprint(exclude=UNCHECKED_TABLES)
@@ -475,3 +516,4 @@ def _post_and_check(
         assert refused, f"{context}: accepted a choice the page did not offer"
     if refused:
         assert changed == [], f"{context}: refused, yet wrote to {changed}"
+    return response

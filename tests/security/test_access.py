@@ -97,4 +97,4 @@ def test_anonymous_visitor_cannot_open_a_security_page(client, security_records)
     response = client.get(url)
 
     assert response.status_code == 302
-    assert "/process" not in response.url or "login" in response.url
+    assert response.url == f"{reverse('account_login')}?next={url}"
