@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from aluna.notifications.services import notification_send
@@ -24,12 +24,7 @@ def process_reference(process: Process) -> str:
 
 
 def _process_path(process: Process) -> str:
-    # The process page belongs to another part of the app; the attention list,
-    # which the lead can always open, is the fallback.
-    try:
-        return reverse("accompaniment:process-detail", kwargs={"process_id": process.pk})
-    except NoReverseMatch:
-        return reverse("accompaniment:attention")
+    return reverse("accompaniment:process-detail", kwargs={"process_id": process.pk})
 
 
 def follow_up_reminders_due(*, today: dt.date):
