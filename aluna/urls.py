@@ -3,11 +3,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from aluna.core import pwa
 from aluna.core import views as core_views
 
 urlpatterns = [
     path("", include("aluna.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    # The installable app: manifest and service worker from the root (its scope).
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("sin-conexion/", pwa.offline, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("cuenta/", include("aluna.accounts.urls")),

@@ -187,6 +187,9 @@ MATRIX = {
 # Reachable without logging in: the allow-list of LoginRequiredMiddleware.
 PUBLIC = {
     "healthz",
+    "manifest",
+    "service-worker",
+    "offline",
     "set_language",
     "accounts:invitation-accept",
     "training:certificate-verify",

@@ -103,6 +103,9 @@ EXCLUDED_PREFIXES = THIRD_PARTY_PREFIXES
 # Public pages, reached without logging in (the matrix covers signed-in users only).
 PUBLIC_ROUTES = {
     "healthz": None,
+    "manifest": None,
+    "service-worker": None,
+    "offline": None,
     "set_language": None,
     "training:certificate-verify": None,
     "accounts:invitation-accept": "invitation_kwargs",
