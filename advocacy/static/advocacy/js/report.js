@@ -31,7 +31,10 @@
     }
     var asked = event.detail.requestConfig && event.detail.requestConfig.path;
     var answered = event.detail.xhr && event.detail.xhr.responseURL;
-    if (asked && answered && answered.indexOf(asked) === -1) {
+    // Compare paths: the login page's address holds the status path in its "next".
+    if (asked && answered &&
+        new URL(answered, window.location.href).pathname !==
+        new URL(asked, window.location.href).pathname) {
       // Redirected (to the login page): keep the status box as it was.
       event.detail.shouldSwap = false;
       signedOut.hidden = false;
