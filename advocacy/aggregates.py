@@ -37,6 +37,9 @@ class Table:
     # Tables counting the same things (e.g. subjects by kind, by gender, by state) share
     # one total: if one of them must hide it, they all do (advocacy.suppression rule 4).
     population: str = ""
+    # The name of the table's total among the report's key figures ("Sessions held");
+    # empty when its total is not a key figure.
+    summary: str = ""
 
 
 @dataclass
@@ -108,6 +111,7 @@ def subjects_section(*, start, end) -> list[Table]:
             ),
             has_total=True,
             population="subjects",
+            summary=_("Political subjects accompanied"),
         ),
         Table(
             label=_("Political subjects accompanied, by gender identity"),
@@ -136,11 +140,13 @@ def processes_section(*, start, end) -> list[Table]:
             label=_("Processes opened, by kind"),
             rows=_labelled(hub_numbers.processes_opened_by_kind(**period), kinds),
             has_total=True,
+            summary=_("Processes opened"),
         ),
         Table(
             label=_("Processes closed, by kind"),
             rows=_labelled(hub_numbers.processes_closed_by_kind(**period), kinds),
             has_total=True,
+            summary=_("Processes closed"),
         ),
     ]
 
@@ -162,6 +168,7 @@ def sessions_section(*, start, end) -> list[Table]:
                 hub_numbers.sessions_by_modality(**period), hub_numbers.session_modality_labels()
             ),
             has_total=True,
+            summary=_("Sessions held"),
         ),
     ]
 
@@ -175,6 +182,7 @@ def crises_section(*, start, end) -> list[Table]:
                 crisis_numbers.risk_level_labels(),
             ),
             has_total=True,
+            summary=_("Crisis interventions"),
         ),
         Table(
             label=_("Crisis interventions, by type of aggression"),
@@ -205,6 +213,7 @@ def security_section(*, start, end) -> list[Table]:
             ),
             has_total=True,
             population="measures",
+            summary=_("Protection measures granted"),
         ),
         Table(
             label=_("Protection measures granted but not implemented, by who granted them"),
@@ -224,6 +233,7 @@ def security_section(*, start, end) -> list[Table]:
                 security_numbers.risk_level_labels(),
             ),
             has_total=True,
+            summary=_("Risk assessments made"),
         ),
     ]
 
@@ -244,6 +254,7 @@ def training_section(*, start, end) -> list[Table]:
             ),
             has_total=True,
             protect=False,
+            summary=_("Training cohorts running"),
         ),
         Table(
             label=_("Training participants, by gender identity"),
@@ -252,6 +263,7 @@ def training_section(*, start, end) -> list[Table]:
                 training_numbers.participant_gender_labels(),
             ),
             has_total=True,
+            summary=_("Training participants"),
         ),
         Table(
             label=_("Attendance marks at training sessions, by status"),
@@ -277,6 +289,7 @@ def outputs_section(*, start, end) -> list[Table]:
             rows=_labelled(count_by(outputs, "kind"), dict(OutputKind.choices)),
             has_total=True,
             protect=False,
+            summary=_("Advocacy outputs"),
         )
     ]
 

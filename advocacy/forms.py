@@ -11,6 +11,8 @@ from . import aggregates
 from .models import AdvocacyOutput, Donor, DonorReport, Grant, OutputKind
 
 MAX_DUE_DATES = 24
+# A due date as people write it in Mexico (30/06/2026), or as ISO (2026-06-30).
+DUE_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
 
 def _no_nul(value):
@@ -56,13 +58,14 @@ class OutputForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["kind"].choices = [("", _("Choose a kind")), *OutputKind.choices]
         for name in ("areas", "states"):
             held = () if self.instance._state.adding else self._held(name)
             self.fields[name].queryset = active_or_current(_catalogue(name), held)
-        self.fields["areas"].widget = forms.CheckboxSelectMultiple(
-            choices=self.fields["areas"].choices
-        )
-        self.fields["areas"].widget.attrs["class"] = "form-check-input"
+            # Checkboxes, not a multiple select: readable and usable on a phone.
+            self.fields[name].widget = forms.CheckboxSelectMultiple(
+                choices=self.fields[name].choices, attrs={"class": "form-check-input"}
+            )
 
     def _held(self, name: str) -> list:
         return list(getattr(self.instance, name).values_list("pk", flat=True))
@@ -135,10 +138,19 @@ class DonorForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
+def _parse_due_date(text: str) -> dt.date | None:
+    for pattern in DUE_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 class GrantForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
     due_dates = forms.CharField(
         label=_("Reporting schedule"),
-        help_text=_("The dates reports are due, one per line, as YYYY-MM-DD."),
+        help_text=_("The dates reports are due, one per line, for example 30/06/2026."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -150,6 +162,7 @@ class GrantForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["donor"].empty_label = _("Choose a donor")
 
     def clean_currency(self):
         value = (self.cleaned_data.get("currency") or "").upper()
@@ -164,12 +177,13 @@ class GrantForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
             line = line.strip()
             if not line:
                 continue
-            try:
-                dates.append(dt.date.fromisoformat(line))
-            except ValueError:
+            day = _parse_due_date(line)
+            if day is None:
                 raise ValidationError(
-                    _("“%(value)s” is not a date as YYYY-MM-DD."), params={"value": line[:20]}
-                ) from None
+                    _("“%(value)s” is not a date: write it as 30/06/2026."),
+                    params={"value": line[:20]},
+                )
+            dates.append(day)
         if not dates:
             raise ValidationError(_("Give at least one due date."))
         if len(dates) > MAX_DUE_DATES:
@@ -218,6 +232,7 @@ class ReportForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
         self.fields["sections"].choices = aggregates.section_choices()
         self.fields["sections"].widget.attrs["class"] = "form-check-input"
         self.fields["grant"].queryset = Grant.objects.select_related("donor")
+        self.fields["grant"].empty_label = _("No grant")
         self.fields["grant"].required = False
         self.fields["start"].required = False
         self.fields["end"].required = False

@@ -1,4 +1,5 @@
-"""Demo data for advocacy: outputs, a donor with a grant and its schedule. Idempotent."""
+"""Demo data for advocacy: outputs, a donor with a grant and its schedule, a draft donor
+report for that grant. Idempotent."""
 
 import datetime as dt
 import random
@@ -6,7 +7,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AdvocacyOutput, Donor, Grant, OutputKind, ReportDue
+from . import aggregates
+from .models import AdvocacyOutput, Donor, DonorReport, Grant, OutputKind, ReportDue
 
 DEMO_DONOR = "Fondo Demo para Defensoras"
 OUTPUTS = {"small": 12, "large": 400}
@@ -24,6 +26,15 @@ def seed_advocacy(*, scale: str, rng: random.Random) -> None:
     if created:
         for month in (6, 12):
             ReportDue.objects.create(grant=grant, due_on=dt.date(today.year, month, 28))
+    DonorReport.objects.get_or_create(
+        title="Informe anual (demo)",
+        defaults={
+            "grant": grant,
+            "start": grant.start,
+            "end": grant.end,
+            "sections": [code for code, _label in aggregates.section_choices()],
+        },
+    )
     wanted = OUTPUTS[scale]
     existing = AdvocacyOutput.objects.filter(title__startswith="Demo ").count()
     states = list(AdvocacyOutput.states.field.related_model.objects.all()[:32])

@@ -66,6 +66,15 @@ def report_dues_of(*, grant: Grant, limit: int = 50) -> list[ReportDue]:
     return list(grant.due_dates.order_by("due_on")[:limit])
 
 
+def report_dues_upcoming(*, user, today, limit: int = 5) -> list[ReportDue]:
+    """The next reports due to donors, soonest first, with their grant and donor."""
+    return list(
+        ReportDue.objects.filter(due_on__gte=today)
+        .select_related("grant__donor")
+        .order_by("due_on")[:limit]
+    )
+
+
 def reports_for_list_page(*, user):
     return (
         DonorReport.objects.select_related("grant__donor")
@@ -85,8 +94,10 @@ def report_get(*, user, report_id) -> DonorReport:
 
 
 def report_status_get(*, user, report_id) -> DonorReport:
+    """What the PDF's status box shows: no narrative (nothing to decrypt on each poll)."""
     return get_object_or_404(
-        DonorReport.objects.only("id", "status", "progress", "generated_at"), pk=report_id
+        DonorReport.objects.defer("narrative_context", "narrative_results", "narrative_challenges"),
+        pk=report_id,
     )
 
 

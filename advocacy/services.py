@@ -1,8 +1,6 @@
 """Write side of advocacy: one user action, one transaction with its audit row."""
 
-import csv
 import datetime as dt
-import io
 import time
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
 from . import aggregates
+from .exports import DONOR_REPORT_FILE, csv_text, donor_report_rows, download_name
 from .models import AdvocacyOutput, Donor, DonorReport, Grant, ReportDue, ReportStatus
 from .pdf import report_pdf_bytes
 from .suppression import suppress_tables
@@ -305,6 +304,7 @@ def report_download_pdf(*, report: DonorReport, actor, request=None) -> bytes:
 
 
 def report_download_csv(*, report: DonorReport, actor, request=None) -> str:
+    """The report's suppressed tables as CSV; audited "download" in its own transaction."""
     with transaction.atomic():
         audit_record(
             action=AuditAction.DOWNLOAD,
@@ -314,13 +314,12 @@ def report_download_csv(*, report: DonorReport, actor, request=None) -> str:
             request=request,
             metadata={"format": "csv"},
         )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "table", "category", "count"])
-    for section in report.tables:
-        for table in section["tables"]:
-            for category, shown in table["rows"]:
-                writer.writerow([section["label"], table["label"], category, shown])
-            if table["total"] is not None:
-                writer.writerow([section["label"], table["label"], "TOTAL", table["total"]])
-    return buffer.getvalue()
+    return csv_text(donor_report_rows(report.tables))
+
+
+def report_file_name(report: DonorReport, *, extension: str) -> str:
+    """informe-donante-<date of generation>.<extension>: no title, donor or person."""
+    made_on = timezone.localdate(report.generated_at) if report.generated_at else None
+    return download_name(
+        DONOR_REPORT_FILE, made_on=made_on or timezone.localdate(), extension=extension
+    )

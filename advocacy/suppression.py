@@ -108,7 +108,7 @@ def suppress(counts: list[int], *, has_total: bool) -> tuple[list, object]:
 def suppress_table(table) -> dict:
     """An aggregates.Table -> a JSON-safe dict of what may be shown.
 
-    {"label", "rows": [[category, shown]], "total": shown or None}
+    {"label", "rows": [[category, shown]], "total": shown or None, "summary"}
     """
     counts = [int(count) for _category, count in table.rows]
     if table.protect:
@@ -122,6 +122,7 @@ def suppress_table(table) -> dict:
             for (category, _c), shown in zip(table.rows, displays, strict=True)
         ],
         "total": total,
+        "summary": str(table.summary),
     }
 
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aluna.accounts.decorators import reauth_required
@@ -16,6 +18,15 @@ from .models import ReportStatus
 
 PAGE_SIZE = 25
 advocacy_roles = role_required(Role.ADVOCACY, Role.COORDINATION)
+IN_PROGRESS = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+# What the report page says (and announces to screen readers) about the PDF.
+PDF_STATES = {
+    ReportStatus.DRAFT: gettext_lazy("No PDF yet."),
+    ReportStatus.QUEUED: gettext_lazy("Queued: generation starts in a few seconds."),
+    ReportStatus.RUNNING: gettext_lazy("Generating the PDF…"),
+    ReportStatus.DONE: gettext_lazy("The PDF is ready."),
+    ReportStatus.FAILED: gettext_lazy("Generation failed."),
+}
 
 
 def _page(request, qs):
@@ -32,7 +43,10 @@ def index(request):
     return render(
         request,
         "advocacy/index.html",
-        {"reports": selectors.reports_for_list_page(user=request.user)[:5]},
+        {
+            "reports": selectors.reports_for_list_page(user=request.user)[:5],
+            "dues": selectors.report_dues_upcoming(user=request.user, today=timezone.localdate()),
+        },
     )
 
 
@@ -155,7 +169,9 @@ def report_list(request):
 @advocacy_roles
 @require_http_methods(["GET", "POST"])
 def report_create(request):
-    form = ReportForm(request.POST or None, user=request.user)
+    # "Build a report for this grant" (grant page) preselects the grant.
+    initial = {"grant": request.GET.get("grant", "")[:36]}
+    form = ReportForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = services.report_create(actor=request.user, data=form.cleaned_data, request=request)
         messages.success(request, _("The report was saved as a draft."))
@@ -177,41 +193,40 @@ def report_edit(request, report_id):
     return render(request, "advocacy/reports/report_form.html", {"form": form, "report": report})
 
 
+def _pdf_state(report) -> dict:
+    """The context of the PDF's status box (report_status.html)."""
+    downloadable = services.report_is_downloadable(report)
+    expired = report.status == ReportStatus.DONE and not downloadable
+    label = _("The download period has ended.") if expired else PDF_STATES[report.status]
+    return {
+        "report": report,
+        "downloadable": downloadable,
+        "in_progress": report.status in IN_PROGRESS,
+        "status_label": label,
+        "download_days": services.DOWNLOAD_DAYS,
+    }
+
+
 @advocacy_roles
 @require_GET
 def report_detail(request, report_id):
     report = selectors.report_get(user=request.user, report_id=report_id)
-    return render(
-        request,
-        "advocacy/reports/report_detail.html",
-        {
-            "report": report,
-            "downloadable": services.report_is_downloadable(report),
-            "in_progress": report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING),
-            "download_days": services.DOWNLOAD_DAYS,
-        },
-    )
+    return render(request, "advocacy/reports/report_detail.html", _pdf_state(report))
 
 
 @advocacy_roles
 @require_GET
 def report_status(request, report_id):
+    """The status box alone, polled by htmx while the worker generates the PDF."""
     report = selectors.report_status_get(user=request.user, report_id=report_id)
-    return JsonResponse(
-        {
-            "status": report.status,
-            "label": str(report.get_status_display()),
-            "progress": report.progress,
-            "done": report.status in (ReportStatus.DONE, ReportStatus.FAILED),
-        }
-    )
+    return render(request, "advocacy/reports/includes/report_status.html", _pdf_state(report))
 
 
 @advocacy_roles
 @require_POST
 def report_generate(request, report_id):
     report = selectors.report_get(user=request.user, report_id=report_id)
-    if report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+    if report.status in IN_PROGRESS:
         messages.info(request, _("This report is already being generated."))
     else:
         services.report_request_generation(report=report, actor=request.user, request=request)
@@ -232,7 +247,9 @@ def report_download(request, report_id):
     report = _downloadable_or_404(request, report_id)
     pdf = services.report_download_pdf(report=report, actor=request.user, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="report-{report.pk.hex[:8]}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, services.report_file_name(report, extension="pdf")
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -244,6 +261,8 @@ def report_csv(request, report_id):
     report = _downloadable_or_404(request, report_id)
     text = services.report_download_csv(report=report, actor=request.user, request=request)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="report-{report.pk.hex[:8]}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, services.report_file_name(report, extension="csv")
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,11 @@
 """HTML to PDF with WeasyPrint, without ever touching the network.
 
+Every PDF is tagged (a structure tree that screen readers and reflowing viewers
+follow: headings, tables with their headers, figures with their alternative
+text), carries its title and language (`<title>` and `<html lang>` of
+``pdf/base.html``, e.g. "es-MX") and names the organisation as its author,
+never the person who generated it.
+
 A PDF of a case file may be rendered from text that people typed in. If that
 text (or a template) referenced a remote image, a naive renderer would call
 out to it: leaking that the document exists, when, and from where. The URL
@@ -17,7 +23,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, to_locale
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -118,13 +125,23 @@ def _page_numbers_css() -> str:
     return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
 
 
+def document_language() -> str:
+    """The active language as a BCP 47 tag for `<html lang>`: "es-MX", "en"."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE).replace("_", "-")
+
+
 def render_pdf(*, template_name: str, context: dict, request=None) -> bytes:
-    """Render a template extending ``pdf/base.html`` to PDF bytes.
+    """Render a template extending ``pdf/base.html`` to a tagged PDF.
 
     Only local static files and data: URLs are loaded; any other reference
     is refused and logged, never fetched.
     """
-    html = render_to_string(template_name, context, request=request)
+    metadata = {
+        "pdf_lang": document_language(),
+        # W3C date-time without fractions, as WeasyPrint writes it to /CreationDate.
+        "pdf_created": timezone.localtime().replace(microsecond=0).isoformat(),
+    }
+    html = render_to_string(template_name, {**metadata, **context}, request=request)
     fetcher = LocalOnlyURLFetcher()
     font_config = FontConfiguration()
     stylesheet_path = finders.find(STYLESHEET)
@@ -133,4 +150,4 @@ def render_pdf(*, template_name: str, context: dict, request=None) -> bytes:
         CSS(string=_page_numbers_css(), url_fetcher=fetcher, font_config=font_config),
     ]
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=font_config)
+    return document.write_pdf(stylesheets=stylesheets, font_config=font_config, pdf_tags=True)

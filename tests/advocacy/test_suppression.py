@@ -113,6 +113,7 @@ def test_advocacy_team_can_see_exact_counts_of_their_own_outputs():
         "label": "Outputs",
         "rows": [["Video", 2], ["Publication", 7]],
         "total": 9,
+        "summary": "",
     }
 
 

@@ -118,19 +118,33 @@ def _trainer_pages(user) -> list[tuple[str, str, dict]]:
 
 
 def _advocate_pages(user) -> list[tuple[str, str, dict]]:
-    from advocacy.models import DonorReport
+    from advocacy.models import AdvocacyOutput, DonorReport, Grant
 
     pages = [
         ("advocacy", "advocacy:index", {}),
         ("outputs", "advocacy:output-list", {}),
         ("output-new", "advocacy:output-create", {}),
         ("grants", "advocacy:grant-list", {}),
+        ("grant-new", "advocacy:grant-create", {}),
+        ("donor-new", "advocacy:donor-create", {}),
         ("reports", "advocacy:report-list", {}),
         ("report-new", "advocacy:report-create", {}),
     ]
+    output = _first(AdvocacyOutput.objects.all())
+    if output:
+        pages += [
+            ("output", "advocacy:output-detail", {"output_id": output.pk}),
+            ("output-edit", "advocacy:output-edit", {"output_id": output.pk}),
+        ]
+    grant = _first(Grant.objects.all())
+    if grant:
+        pages.append(("grant", "advocacy:grant-detail", {"grant_id": grant.pk}))
     report = _first(DonorReport.objects.all())
     if report:
-        pages.append(("report", "advocacy:report-detail", {"report_id": report.pk}))
+        pages += [
+            ("report", "advocacy:report-detail", {"report_id": report.pk}),
+            ("report-edit", "advocacy:report-edit", {"report_id": report.pk}),
+        ]
     return pages
 
 

@@ -232,3 +232,43 @@ def test_the_fetcher_serves_static_files_and_data_urls():
     assert static.content_type == "text/css"
     assert data.read() == "ñ".encode()
     assert fetcher.refused == []
+
+
+def test_a_document_is_tagged_with_its_title_and_language(pdf_templates):
+    with translation.override("es-mx"):
+        data = render_pdf(
+            template_name="test_pdf/document.html",
+            context={"title": "Informe de Oaxaca", "lead": "Texto", "rows": [("Juchitán", 3)]},
+        )
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    assert reader.metadata.title == "Informe de Oaxaca"
+    assert catalog["/Lang"] == "es-MX"
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_a_document_names_the_organisation_as_author_never_a_person(pdf_templates):
+    data = render_pdf(
+        template_name="test_pdf/document.html",
+        context={"title": "Año", "lead": "ñ", "rows": []},
+    )
+
+    metadata = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert (metadata.author, metadata.creator) == ("Aluna Acompañamiento Psicosocial", "Aluna")
+    assert metadata.creation_date is not None
+
+
+def test_a_document_writes_its_months_in_lower_case(pdf_templates):
+    with translation.override("es-mx"):
+        data = render_pdf(
+            template_name="test_pdf/document.html",
+            context={"title": "Mes", "lead": "Texto", "rows": []},
+        )
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+
+    footer = next(line for line in pdf_lines(data) if line.startswith("Generado el"))
+    assert footer.startswith(f"Generado el {today} ")
+    assert today == today.lower()
