@@ -66,15 +66,6 @@ def report_dues_of(*, grant: Grant, limit: int = 50) -> list[ReportDue]:
     return list(grant.due_dates.order_by("due_on")[:limit])
 
 
-def report_dues_upcoming(*, user, today, limit: int = 5) -> list[ReportDue]:
-    """The next reports due to donors, soonest first, with their grant and donor."""
-    return list(
-        ReportDue.objects.filter(due_on__gte=today)
-        .select_related("grant__donor")
-        .order_by("due_on")[:limit]
-    )
-
-
 def reports_for_list_page(*, user):
     return (
         DonorReport.objects.select_related("grant__donor")

@@ -45,7 +45,9 @@ def index(request):
         "advocacy/index.html",
         {
             "reports": selectors.reports_for_list_page(user=request.user)[:5],
-            "dues": selectors.report_dues_upcoming(user=request.user, today=timezone.localdate()),
+            "dues": selectors.report_dues_upcoming(user=request.user, today=timezone.localdate())[
+                :5
+            ],
         },
     )
 

@@ -62,7 +62,7 @@ def test_coordinator_can_switch_the_interface_to_english(login, coordinator):
     response = client.get("/")
 
     assert response.headers["Content-Language"] == "en"
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en" ' in response.content.decode()
 
 
 def test_coordinator_finds_a_dozen_entries_in_six_menus_of_one_header_line(login, coordinator):
