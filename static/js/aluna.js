@@ -14,4 +14,33 @@
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
   });
+  // A table wider than its box scrolls inside it: make that box reachable with the
+  // keyboard and name it (WCAG 2.1.1; axe's scrollable-region-focusable), on every page.
+  function labelScrollRegions(root) {
+    var boxes = (root || document).querySelectorAll(".table-responsive, .table-scroll");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+      if (!scrolls) {
+        if (box.getAttribute("data-scroll-region")) {
+          box.removeAttribute("tabindex"); box.removeAttribute("role");
+          box.removeAttribute("aria-label"); box.removeAttribute("data-scroll-region");
+        }
+        return;
+      }
+      if (box.hasAttribute("tabindex")) { return; }
+      var caption = box.querySelector("caption");
+      var section = box.closest("section, .card");
+      var heading = section && section.querySelector("h1, h2, h3, h4, .card-header");
+      var name = (caption || heading || {}).textContent;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("data-scroll-region", "1");
+      if (name && name.trim()) { box.setAttribute("aria-label", name.trim()); }
+    });
+  }
+  labelScrollRegions(document);
+  window.addEventListener("resize", function () { labelScrollRegions(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    labelScrollRegions(event.target);
+  });
 })();
