@@ -55,7 +55,7 @@ RUN export DEBUG=false ALUNA_TESTING=0 \
  && python manage.py compilemessages -v 0 \
  && python manage.py collectstatic --noinput -v 0 \
  && rm -f /tmp/build.sqlite3 \
- && mkdir -p var/media \
+ && mkdir -p var/media var/audit-anchor \
  && chown -R aluna:aluna var \
  && chmod 0755 docker/entrypoint.sh
 

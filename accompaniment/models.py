@@ -204,7 +204,8 @@ class PoliticalSubject(VersionedModel):
     )
     # Intersectional factors: only with consent (consent_date and consent_scope).
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
-    consent_scope = models.CharField(_("consent scope"), max_length=200, blank=True)
+    # Encrypted: the words may say who consented (migration 0007).
+    consent_scope = EncryptedCharField(_("consent scope"), max_length=200, blank=True)
     gender_identity = models.CharField(
         _("gender identity"), max_length=16, choices=GenderIdentity.choices, blank=True
     )

@@ -186,6 +186,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The audit chain's head, to a sink outside the database (aluna/audit/anchor.py).
+    "audit-anchor": {"task": "aluna.audit.anchor", "schedule": 60.0, "options": {"expires": 55}},
     "crisis-escalate": {"task": "crisis.escalate", "schedule": 60.0},
     "crisis-follow-up-reminders": {
         "task": "crisis.remind_follow_ups",
@@ -352,6 +354,16 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [_dev_key("FIELD_ENCRYPTION_KEY")]
 BLIND_INDEX_KEY = BLIND_INDEX_KEY or _dev_key("BLIND_INDEX_KEY")
 AUDIT_HMAC_KEY = AUDIT_HMAC_KEY or _dev_key("AUDIT_HMAC_KEY")
+# The audit chain's head is appended here every minute and at each backup
+# (aluna/audit/anchor.py): a volume the database host cannot reach (README,
+# "Audit trail"). AUDIT_ANCHOR_SYSLOG optionally sends the same line to syslog
+# ("udp://host:514", "tcp://host:514" or a socket path such as "/dev/log").
+AUDIT_ANCHOR_PATH = env.str(
+    "AUDIT_ANCHOR_PATH", default=str(VAR_DIR / "audit-anchor" / "audit-anchor.log")
+)
+AUDIT_ANCHOR_SYSLOG = env.str("AUDIT_ANCHOR_SYSLOG", default="")
+# verify_audit reports a gap when the newest anchor is older than this (seconds).
+AUDIT_ANCHOR_MAX_AGE = env.int("AUDIT_ANCHOR_MAX_AGE", default=300)
 # `manage.py backup`/`restore` only (base64 32 bytes, not a field key). Read when a
 # backup runs, not here: the web app starts without it; in DEBUG/tests var/backup_key.
 BACKUP_KEY = env.str("BACKUP_KEY", default="")

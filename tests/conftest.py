@@ -73,6 +73,18 @@ def _isolated_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(scope="session")
+def _anchor_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-anchors")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_audit_anchor(settings, _anchor_folder):
+    """Every test appends its audit anchors to a file of its own (created on first use)."""
+    settings.AUDIT_ANCHOR_PATH = str(_anchor_folder / f"{uuid.uuid4().hex}.log")
+    settings.AUDIT_ANCHOR_SYSLOG = ""
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):

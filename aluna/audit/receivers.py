@@ -4,6 +4,9 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from aluna.core.backup import backup_starting
+
+from .anchor import anchor_publish
 from .models import AuditAction
 from .services import audit_record, identifier_hash
 
@@ -59,3 +62,9 @@ def on_mfa_authentication_failed(sender, request, user, authenticator=None, **kw
         request=request,
         metadata={"type": str(authenticator.type) if authenticator is not None else None},
     )
+
+
+@receiver(backup_starting, dispatch_uid="audit_anchor_before_backup")
+def on_backup_starting(sender, **kwargs):
+    """Anchor the chain's head before each backup (see anchor.py)."""
+    anchor_publish(reason="backup")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connections
 from psycopg import sql
@@ -26,6 +27,7 @@ from psycopg import sql
 from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory, SessionFactory
 from accompaniment.models import PoliticalSubject, Process, Session
 from aluna.accounts.models import User
+from aluna.audit.anchor import parse_anchor_line
 from aluna.audit.models import AuditEvent
 from aluna.audit.services import audit_record
 from aluna.core import backup
@@ -188,6 +190,15 @@ def test_restore_over_the_database_undoes_what_happened_after_the_backup(backup_
     restored = PoliticalSubject.objects.get(pk=case_file.pk)
     assert (restored.alias, restored.name) == ("Sujeto Respaldo", SECRET_NAME)
     call_command("verify_audit")  # the HMAC chain came back intact
+
+
+def test_each_backup_anchors_the_audit_chain_it_holds(backup_file):
+    """The head is published before the dump, so the backup holds every anchored event."""
+    [line] = Path(settings.AUDIT_ANCHOR_PATH).read_text().splitlines()
+    anchor = parse_anchor_line(line)
+
+    head = AuditEvent.objects.order_by("-sequence").first()
+    assert (anchor.sequence, anchor.hmac, anchor.reason) == (head.sequence, head.hmac, "backup")
 
 
 def test_restore_check_authenticates_the_file_without_a_database(backup_file, capsys):

@@ -33,6 +33,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is a folder: give the backup file's name.")
         if not path.parent.is_dir():
             raise CommandError(f"The folder {path.parent} does not exist.")
+        if database_url is None:
+            for _receiver, result in backup.backup_starting.send_robust(sender=self.__class__):
+                if isinstance(result, Exception):
+                    # The backup matters more than the anchor: go on, but say so.
+                    self.stderr.write(f"Warning: {result}")
         try:
             key_id = backup.backup(path, database_url=database_url)
         except backup.BackupError as exc:
