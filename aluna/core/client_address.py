@@ -50,3 +50,13 @@ def client_address(request: HttpRequest) -> str | None:
         if not is_trusted(hop):
             break
     return str(client)
+
+
+def address_range(address: str | None) -> str:
+    """The network an address belongs to, /24 for IPv4 and /48 for IPv6: enough
+    to recognise "the office" or "a phone network", never the address itself."""
+    parsed = _parse(address or "")
+    if parsed is None:
+        return ""
+    prefix = 24 if parsed.version == 4 else 48
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
