@@ -111,3 +111,32 @@ class Invitation(models.Model):
     def is_usable(self, *, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at and self.user.is_active
+
+
+class UserSession(models.Model):
+    """What a person sees of one of their signed-in sessions, made at login.
+
+    The session itself (Django's database sessions) holds the last activity;
+    this row adds what lets a person recognise it: device and browser family,
+    and the address range (a /24 or /48, never the address) it was first used
+    from. It goes with its session (CASCADE): logging out, ending it from
+    "Mi cuenta > Seguridad" or clearsessions remove both.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="user_sessions")
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    device = models.CharField(_("device"), max_length=40, blank=True)
+    browser = models.CharField(_("browser"), max_length=40, blank=True)
+    address_range = models.CharField(_("address range"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.browser} {self.address_range}".strip()

@@ -1,11 +1,18 @@
 """Reads on accounts. User management is for administración only; views check the role."""
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from .models import Invitation, User
+from .models import Invitation, User, UserSession
 from .services import hash_invitation_token
 
 
@@ -51,3 +58,61 @@ def users_overview() -> dict:
         active=Count("pk"), invited=Count("pk", filter=Exists(waiting))
     )
     return {"active": totals["active"], "invited": totals["invited"]}
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    id: object
+    device: str
+    browser: str
+    address_range: str
+    signed_in_at: datetime
+    last_activity: datetime
+    is_current: bool
+
+
+def user_sessions_active(*, user: User, current_key: str | None) -> list[ActiveSession]:
+    """The user's sessions that would still let someone in, newest activity first.
+
+    A session counts while its row lives, it still belongs to this user with
+    the current password and security stamp ("log out everywhere" rotates the
+    stamp), and neither the idle nor the absolute timeout has passed.
+    """
+    from .middleware import LAST_ACTIVITY_KEY, STARTED_KEY
+
+    now = timezone.now()
+    auth_hash = user.get_session_auth_hash()
+    rows = UserSession.objects.filter(user=user, session__expire_date__gt=now).select_related(
+        "session"
+    )
+    active = []
+    for row in rows:
+        data = SessionStore().decode(row.session.session_data)
+        if data.get(SESSION_KEY) != str(user.pk):
+            continue
+        if not constant_time_compare(data.get(HASH_SESSION_KEY, ""), auth_hash):
+            continue
+        started = data.get(STARTED_KEY, row.created_at.timestamp())
+        last = data.get(LAST_ACTIVITY_KEY, started)
+        epoch = now.timestamp()
+        if epoch - last > settings.SESSION_IDLE_TIMEOUT:
+            continue
+        if epoch - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            continue
+        active.append(
+            ActiveSession(
+                id=row.pk,
+                device=row.device,
+                browser=row.browser,
+                address_range=row.address_range,
+                signed_in_at=row.created_at,
+                last_activity=datetime.fromtimestamp(last, tz=UTC),
+                is_current=row.session_id == current_key,
+            )
+        )
+    return sorted(active, key=lambda item: (not item.is_current, -item.last_activity.timestamp()))
+
+
+def user_session_get_own(*, user: User, session_id) -> UserSession:
+    """One of the user's own sessions; 404 for another person's or a missing one."""
+    return get_object_or_404(UserSession.objects.select_related("user"), pk=session_id, user=user)

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -18,8 +19,10 @@ from django.utils.translation import gettext as _
 
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
+from aluna.core.client_address import address_range, client_address
 
-from .models import Invitation, User
+from .models import Invitation, User, UserSession
+from .user_agent import describe
 
 
 def hash_invitation_token(token: str) -> str:
@@ -163,6 +166,50 @@ def user_revoke_sessions(
             metadata={"reason": reason},
         )
     return user
+
+
+def user_session_record(*, request: HttpRequest, user: User) -> UserSession | None:
+    """Remember, for "your sessions", which device started the session just logged in.
+
+    Called at login, after Django gave the session its new key. Keeps the
+    address range only, never the address.
+    """
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if not session_key:
+        return None
+    meta = getattr(request, "META", {})
+    device, browser = describe(meta.get("HTTP_USER_AGENT", ""))
+    record, _created = UserSession.objects.update_or_create(
+        session_id=session_key,
+        defaults={
+            "user": user,
+            "device": device,
+            "browser": browser,
+            "address_range": address_range(client_address(request)) if meta else "",
+        },
+    )
+    return record
+
+
+def user_session_end(
+    *, actor: User, user_session: UserSession, request: HttpRequest | None = None
+) -> None:
+    """End one session of the actor's own: its row goes, so its cookie opens nothing.
+
+    Side effect: audit "sessions_revoked" (reason "end_one"). Ending the
+    session of the request itself is a log out; the view does that.
+    """
+    with transaction.atomic():
+        user = user_session.user
+        session_id = str(user_session.pk)
+        Session.objects.filter(session_key=user_session.session_id).delete()
+        _audit_user(
+            action=AuditAction.SESSIONS_REVOKED,
+            actor=actor,
+            user=user,
+            request=request,
+            metadata={"reason": "end_one", "user_session": session_id},
+        )
 
 
 def _audit_user(

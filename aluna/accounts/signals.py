@@ -3,6 +3,7 @@ import time
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from . import services
 from .middleware import LAST_ACTIVITY_KEY, STARTED_KEY
 
 
@@ -13,3 +14,10 @@ def start_session_clock(sender, request, user, **kwargs):
         now = time.time()
         request.session[STARTED_KEY] = now
         request.session[LAST_ACTIVITY_KEY] = now
+
+
+@receiver(user_logged_in, dispatch_uid="aluna.accounts.record_user_session")
+def record_user_session(sender, request, user, **kwargs):
+    """List the new session under "Mi cuenta > Seguridad"."""
+    if request is not None:
+        services.user_session_record(request=request, user=user)

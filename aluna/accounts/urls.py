@@ -13,6 +13,7 @@ urlpatterns = [
     path("usuarios/<uuid:user_id>/comprometido/", views.user_compromised, name="user-compromised"),
     path("invitacion/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("seguridad/", views.my_security, name="my-security"),
+    path("seguridad/sesiones/<uuid:session_id>/cerrar/", views.session_end, name="session-end"),
     path("seguridad/cerrar-todas/", views.logout_everywhere, name="logout-everywhere"),
     path("latido/", views.heartbeat, name="heartbeat"),
 ]

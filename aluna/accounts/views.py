@@ -21,6 +21,8 @@ from .selectors import (
     invitations_latest_of,
     user_get_for_admin,
     user_list_for_admin,
+    user_session_get_own,
+    user_sessions_active,
 )
 
 USERS_PER_PAGE = 25
@@ -140,7 +142,20 @@ def invitation_accept(request, token):
 
 
 def my_security(request):
-    return render(request, "accounts/my_security.html")
+    sessions = user_sessions_active(user=request.user, current_key=request.session.session_key)
+    return render(request, "accounts/my_security.html", {"sessions": sessions})
+
+
+@require_POST
+def session_end(request, session_id):
+    user_session = user_session_get_own(user=request.user, session_id=session_id)
+    is_current = user_session.session_id == request.session.session_key
+    services.user_session_end(actor=request.user, user_session=user_session, request=request)
+    if is_current:
+        logout(request)
+        return redirect("account_login")
+    messages.success(request, _("That session was ended: its device has to log in again."))
+    return redirect("accounts:my-security")
 
 
 @require_POST

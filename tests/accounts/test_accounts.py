@@ -39,7 +39,10 @@ def test_user_cannot_log_in_after_five_wrong_passwords_and_a_lockout_is_audited(
     assert "_auth_user_id" not in client.session
     event = AuditEvent.objects.get(action="lockout")
     assert event.actor is None
-    assert event.metadata == {"identifier_hash": identifier_hash("PABLO@aluna.test")}
+    assert event.metadata == {
+        "identifier_hash": identifier_hash("PABLO@aluna.test"),
+        "scope": "account",
+    }
     assert accompanier.email not in str(event.metadata)
 
 

@@ -62,6 +62,8 @@ MATRIX = {
     "accounts:user-compromised": ("colleague_kwargs", only("admin")),
     "accounts:my-security": (None, everyone(200)),
     "accounts:logout-everywhere": (None, everyone(405)),
+    # POST only; someone else's session is a 404 (tests/accounts/test_my_sessions.py).
+    "accounts:session-end": ("user_session_kwargs", everyone(405)),
     "accounts:heartbeat": (None, everyone(405)),
     "audit:list": (None, only("admin")),
     "accompaniment:subject-create": (None, only("coordinator", "accompanier")),
@@ -524,6 +526,13 @@ def colleague_kwargs(db):
     from aluna.accounts.factories import UserFactory
 
     return {"user_id": UserFactory(email="colega@aluna.test", roles=[Role.TRAINING]).pk}
+
+
+@pytest.fixture
+def user_session_kwargs(db):
+    import uuid
+
+    return {"session_id": uuid.uuid4()}
 
 
 @pytest.fixture

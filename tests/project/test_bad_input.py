@@ -95,6 +95,8 @@ EXAMPLES_PER_PAGE = 3
 EXCLUDED = {
     # Ends every session of the user: a logout, not a form.
     "accounts:logout-everywhere",
+    # Ends one session of the user's own (any other id is a 404): a logout, not a form.
+    "accounts:session-end",
 }
 # allauth's login, signup, password, reauthentication and MFA flows, and Django's
 # admin: third-party forms, tested upstream and kept behind their own rate limits.
