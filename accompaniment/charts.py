@@ -242,3 +242,50 @@ def series_from_scores(
         if key in grouped:
             grouped[key].append((day, score))
     return [Series(key=key, label=str(label), points=grouped[key]) for key, label in labels.items()]
+
+
+def score_sparkline(*, scores: Sequence[int], label: str) -> SafeString:
+    """A small trend line of 1-5 scores, oldest first, for a table cell.
+
+    The scale is fixed (1 at the bottom, 5 at the top, faint guides at 1, 3 and 5), so
+    two cells compare at a glance; the latest score gets a dot. `label` is its text
+    alternative (the scores in words), read instead of the drawing. Nothing with fewer
+    than two scores: there is no trend to draw.
+    """
+    if len(scores) < 2:
+        return mark_safe("")  # nosec B308 # noqa: S308 (empty)
+    width, height, pad = 64, 22, 3
+    step = (width - 2 * pad) / (len(scores) - 1)
+
+    def y_of(score: int) -> float:
+        return pad + (height - 2 * pad) * (SCORE_MAX - score) / (SCORE_MAX - SCORE_MIN)
+
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NS,
+            "viewBox": f"0 0 {width} {height}",
+            "width": str(width),
+            "height": str(height),
+            "role": "img",
+            "aria-label": label,
+            "focusable": "false",
+            "class": "sparkline",
+        },
+    )
+    ET.SubElement(svg, "title").text = label
+    for score in (SCORE_MIN, 3, SCORE_MAX):
+        ET.SubElement(
+            svg,
+            "line",
+            {"x1": "0", "x2": str(width), "y1": _n(y_of(score)), "y2": _n(y_of(score))},
+        ).set("stroke", "#dee2e6")
+    coords = [(pad + step * index, y_of(score)) for index, score in enumerate(scores)]
+    ET.SubElement(
+        svg,
+        "polyline",
+        {"points": _points(coords), "fill": "none", "stroke": "#0b5394", "stroke-width": "2"},
+    )
+    x, y = coords[-1]
+    ET.SubElement(svg, "circle", {"cx": _n(x), "cy": _n(y), "r": "3", "fill": "#0b5394"})
+    return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308 (escaped by ElementTree) # nosec B308

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, F, Func, Q, QuerySet, Value, Window
+from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 
 from ..models import (
@@ -32,18 +32,61 @@ OPEN_OBJECTIVE_STATUSES = (ObjectiveStatus.AGREED, ObjectiveStatus.IN_PROGRESS)
 # --- Dashboard -----------------------------------------------------------------------
 
 
-def dashboard_processes(*, state=None, area=None, lead=None) -> QuerySet[Process]:
+# The review's sort keys, as they appear in `?orden=` (a leading "-" reverses):
+# a whitelist, so nothing else of the query string reaches `order_by`.
+SORT_ORGANISATION = "organizacion"
+SORT_OPENED = "apertura"
+SORT_LAST_SESSION = "ultima-sesion"
+SORT_BY_FIELD = {
+    "psicoemocional": PsychosocialField.PSYCHOEMOTIONAL,
+    "dinamicas-internas": PsychosocialField.INTERNAL_DYNAMICS,
+    "seguridad": PsychosocialField.SECURITY,
+    "proyecto-politico": PsychosocialField.POLITICAL_PROJECT,
+}
+FIELD_SORT_KEYS = {field: key for key, field in SORT_BY_FIELD.items()}
+SORT_KEYS = (SORT_ORGANISATION, SORT_OPENED, *SORT_BY_FIELD, SORT_LAST_SESSION)
+
+
+def _ordering(sort: str) -> tuple[dict, list]:
+    """(annotations, order_by) for a whitelisted sort key; unknown keys sort by organisation.
+
+    Empty values (never assessed, no session yet) come last in both directions; ties
+    fall back to the organisation, then the newest process.
+    """
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    annotations: dict = {}
+    if key in SORT_BY_FIELD:
+        latest = FieldAssessment.objects.filter(
+            process=OuterRef("pk"), field=SORT_BY_FIELD[key]
+        ).order_by("-assessed_on", "-created_at")
+        annotations["sort_score"] = Subquery(latest.values("score")[:1])
+        column = F("sort_score")
+    elif key == SORT_OPENED:
+        column = F("opened_on")
+    elif key == SORT_LAST_SESSION:
+        column = F("last_session_on")
+    else:
+        column = F("subject__alias")
+    first = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return annotations, [first, "subject__alias", "-opened_on", "pk"]
+
+
+def dashboard_processes(*, state=None, area=None, lead=None, sort="") -> QuerySet[Process]:
     """Running strengthening processes of organisations (not individual defenders).
 
-    One row per process, with what the dashboard row shows joined in.
+    One row per process, with what the dashboard row shows joined in, sorted by a
+    key of SORT_KEYS (organisation by default).
     """
+    annotations, order_by = _ordering(sort or SORT_ORGANISATION)
     processes = (
         Process.objects.filter(kind=ProcessKind.STRENGTHENING, is_archived=False)
         .exclude(status=ProcessStatus.CLOSED)
         .exclude(subject__kind__code=INDIVIDUAL_KIND_CODE)
         .filter(subject__is_archived=False)
         .select_related("subject", "subject__kind", "subject__state", "lead")
-        .order_by("subject__alias", "-opened_on", "pk")
+        .annotate(**annotations)
+        .order_by(*order_by)
     )
     if state is not None:
         processes = processes.filter(subject__state=state)
@@ -54,15 +97,21 @@ def dashboard_processes(*, state=None, area=None, lead=None) -> QuerySet[Process
     return processes
 
 
+# How many assessments of each field the review's small trend line shows.
+TREND_LENGTH = 6
+
+
 @dataclass
 class FieldStatus:
-    """The latest assessment of one field and how it moved since the previous one."""
+    """The latest assessment of one field, how it moved since the previous one, and
+    the scores of its last TREND_LENGTH assessments (oldest first) for the trend line."""
 
     field: str
     label: str
     score: int | None = None
     assessed_on: dt.date | None = None
     previous_score: int | None = None
+    history: list[int] = field(default_factory=list)
 
     @property
     def trend(self) -> str:
@@ -85,10 +134,10 @@ class DashboardRow:
     extra: dict = field(default_factory=dict)
 
 
-def latest_two_assessments(*, process_ids) -> list[dict]:
-    """The latest two assessments of each (process, field), for these processes only.
+def latest_assessments(*, process_ids, per_field: int = TREND_LENGTH) -> list[dict]:
+    """The latest `per_field` assessments of each (process, field), for these processes only.
 
-    One query: ROW_NUMBER() over (process, field) newest first, kept where <= 2.
+    One query: ROW_NUMBER() over (process, field) newest first, kept where <= per_field.
     """
     ranked = (
         FieldAssessment.objects.filter(process_id__in=process_ids)
@@ -99,7 +148,7 @@ def latest_two_assessments(*, process_ids) -> list[dict]:
                 order_by=[F("assessed_on").desc(), F("created_at").desc()],
             )
         )
-        .filter(rank__lte=2)
+        .filter(rank__lte=per_field)
         .values("process_id", "field", "score", "assessed_on", "rank")
     )
     return list(ranked)
@@ -119,6 +168,18 @@ def objective_counts(*, process_ids) -> dict:
     return {row["process_id"]: (row["met"], row["open"]) for row in rows}
 
 
+def _field_status(code: str, label: str, ranks: dict[int, dict]) -> FieldStatus:
+    latest, previous = ranks.get(1), ranks.get(2)
+    return FieldStatus(
+        field=code,
+        label=label,
+        score=latest["score"] if latest else None,
+        assessed_on=latest["assessed_on"] if latest else None,
+        previous_score=previous["score"] if previous else None,
+        history=[ranks[rank]["score"] for rank in sorted(ranks, reverse=True)],
+    )
+
+
 def dashboard_rows(*, processes) -> list[DashboardRow]:
     """The dashboard rows of a page of processes: two queries, whatever the page size."""
     processes = list(processes)
@@ -126,25 +187,16 @@ def dashboard_rows(*, processes) -> list[DashboardRow]:
     if not ids:
         return []
     assessments: dict[tuple, dict[int, dict]] = {}
-    for row in latest_two_assessments(process_ids=ids):
+    for row in latest_assessments(process_ids=ids):
         assessments.setdefault((row["process_id"], row["field"]), {})[row["rank"]] = row
     counts = objective_counts(process_ids=ids)
 
     rows = []
     for process in processes:
-        statuses = []
-        for code, label in PsychosocialField.choices:
-            ranks = assessments.get((process.pk, code), {})
-            latest, previous = ranks.get(1), ranks.get(2)
-            statuses.append(
-                FieldStatus(
-                    field=code,
-                    label=label,
-                    score=latest["score"] if latest else None,
-                    assessed_on=latest["assessed_on"] if latest else None,
-                    previous_score=previous["score"] if previous else None,
-                )
-            )
+        statuses = [
+            _field_status(code, label, assessments.get((process.pk, code), {}))
+            for code, label in PsychosocialField.choices
+        ]
         met, open_ = counts.get(process.pk, (0, 0))
         rows.append(
             DashboardRow(

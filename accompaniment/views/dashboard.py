@@ -12,13 +12,17 @@ from aluna.core.access import role_required
 from aluna.core.roles import Role
 
 from ..charts import score_line_chart, series_from_scores
-from ..forms.dashboard import DashboardFilterForm
+from ..forms.dashboard import DashboardFilterForm, sort_choices
 from ..models import PsychosocialField
 from ..selectors.dashboard import (
     ATTENTION_LISTS,
     ATTENTION_NO_SESSION,
     ATTENTION_OVERDUE,
     ATTENTION_UNASSESSED,
+    FIELD_SORT_KEYS,
+    SORT_LAST_SESSION,
+    SORT_ORGANISATION,
+    TREND_LENGTH,
     attention_counts,
     attention_page,
     dashboard_processes,
@@ -31,9 +35,10 @@ DASHBOARD_PAGE_SIZE = 20
 ATTENTION_PAGE_SIZE = 25
 
 
-def _querystring_without_page(request) -> str:
+def _querystring_without(request, *names) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()
 
 
@@ -41,19 +46,48 @@ def _querystring_without_page(request) -> str:
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sort = form.sort_key()
     processes = dashboard_processes(
-        state=filters.get("state"), area=filters.get("area"), lead=filters.get("lead")
+        state=filters.get("state"), area=filters.get("area"), lead=filters.get("lead"), sort=sort
     )
     page = Paginator(processes, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "filtered": any(filters.values()),
+        "filtered": any(filters.get(name) for name in ("state", "area", "lead")),
         "page_obj": page,
         "rows": dashboard_rows(processes=page.object_list),
-        "fields": PsychosocialField.choices,
-        "querystring": _querystring_without_page(request),
+        "columns": sort_columns(sort, _querystring_without(request, "page", "orden")),
+        "querystring": _querystring_without(request, "page"),
+        "trend_length": TREND_LENGTH,
     }
     return render(request, "accompaniment/dashboard/dashboard.html", context)
+
+
+def sort_columns(sort: str, querystring: str) -> list[dict]:
+    """The review's column headers: each sortable one links to its own order (the other
+    way round when it is the current one), with the order in words for screen readers."""
+    current = sort or SORT_ORGANISATION
+    names = dict(sort_choices())
+    columns = [{"label": _("Organisation and process"), "key": SORT_ORGANISATION}]
+    columns += [
+        {"label": label, "key": FIELD_SORT_KEYS[code], "field": code}
+        for code, label in PsychosocialField.choices
+    ]
+    columns += [
+        {"label": _("Objectives met / open"), "key": ""},
+        {"label": _("Last session"), "key": SORT_LAST_SESSION},
+        {"label": _("Lead"), "key": ""},
+    ]
+    prefix = f"{querystring}&" if querystring else ""
+    for column in columns:
+        key = column["key"]
+        if not key:
+            continue
+        column["sorted"] = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        target = f"-{key}" if current == key else key
+        column["href"] = f"?{prefix}orden={target}"
+        column["action"] = names[target]
+    return columns
 
 
 @role_required(Role.COORDINATION)

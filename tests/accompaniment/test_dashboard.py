@@ -207,11 +207,144 @@ def test_coordinator_can_page_through_twenty_organisations_at_a_time(login, coor
     assert len(_shown_process_ids(second)) == 1
 
 
-def _dashboard_queries(client, count: int) -> int:
+def test_coordinator_can_tell_two_processes_of_one_organisation_apart(
+    login, coordinator, team_process
+):
+    older = ProcessFactory(subject=team_process.subject, opened_on=dt.date(2023, 5, 2))
+    team_process.opened_on = dt.date(2025, 3, 14)
+    team_process.save(update_fields=["opened_on"])
+
+    response = login(coordinator).get(DASHBOARD)
+
+    assert _shown_process_ids(response) == [team_process.pk, older.pk]
+    html = response.content.decode()
+    assert "Organisational strengthening · opened on March 14, 2025 · Active" in html
+    assert "Organisational strengthening · opened on May 2, 2023 · Active" in html
+    assert html.count("process opened on March 14, 2025") == 1
+
+
+def test_coordinator_can_read_what_a_dash_means(login, coordinator, team_process):
+    _assess(team_process, F.SECURITY, 3)
+
+    response = login(coordinator).get(DASHBOARD)
+
+    html = response.content.decode()
+    assert '<span aria-hidden="true">–</span> not assessed yet</li>' in html
+    # Three fields never assessed: each "–" says so to a screen reader.
+    assert (
+        html.count(
+            '<span class="text-body-secondary" aria-hidden="true">–</span>'
+            '<span class="visually-hidden">not assessed yet</span>'
+        )
+        == 3
+    )
+
+
+def test_coordinator_can_see_the_last_six_scores_of_a_field_as_a_trend_line(
+    login, coordinator, team_process
+):
+    _assess(team_process, F.SECURITY, 1, 1, 2, 3, 3, 4, 5)  # seven, oldest first
+    _assess(team_process, F.PSYCHOEMOTIONAL, 4)
+
+    response = login(coordinator).get(DASHBOARD)
+
+    (row,) = response.context["rows"]
+    by_field = {status.field: status.history for status in row.fields}
+    assert by_field == {
+        F.PSYCHOEMOTIONAL: [4],
+        F.INTERNAL_DYNAMICS: [],
+        F.SECURITY: [1, 2, 3, 3, 4, 5],
+        F.POLITICAL_PROJECT: [],
+    }
+    html = response.content.decode()
+    ns = {"svg": SVG_NS}
+    (svg,) = [
+        ET.fromstring(html[start : html.index("</svg>", start) + 6])  # noqa: S314
+        for start in _all_indexes(html, '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64')
+    ]
+    label = "Security, last 6 assessments, oldest first: 1, 2, 3, 3, 4, 5"
+    assert (svg.get("role"), svg.get("aria-label")) == ("img", label)
+    assert svg.find("svg:title", ns).text == label
+    assert len(svg.find("svg:polyline", ns).get("points").split()) == 6
+    assert "style" not in html[html.index("<table") : html.index("</table>")]
+
+
+def _all_indexes(text: str, needle: str) -> list[int]:
+    found, start = [], text.find(needle)
+    while start != -1:
+        found.append(start)
+        start = text.find(needle, start + 1)
+    return found
+
+
+def _sorted_ids(client, orden: str) -> list:
+    response = client.get(DASHBOARD, {"orden": orden})
+    assert response.status_code == 200
+    return _shown_process_ids(response)
+
+
+def test_coordinator_can_sort_by_a_field_with_the_unassessed_last(login, coordinator, db):
+    low, high, never = (ProcessFactory(subject=CollectiveFactory()) for _ in range(3))
+    _assess(low, F.SECURITY, 5, 1)  # the latest counts, not the best
+    _assess(high, F.SECURITY, 4)
+    client = login(coordinator)
+
+    assert _sorted_ids(client, "seguridad") == [low.pk, high.pk, never.pk]
+    assert _sorted_ids(client, "-seguridad") == [high.pk, low.pk, never.pk]
+
+
+def test_coordinator_can_sort_by_organisation_opening_and_last_session(login, coordinator, db):
+    first = ProcessFactory(
+        subject=CollectiveFactory(alias="Abejas"),
+        opened_on=dt.date(2024, 1, 1),
+        last_session_on=dt.date(2025, 6, 1),
+    )
+    second = ProcessFactory(
+        subject=CollectiveFactory(alias="Zenzontle"),
+        opened_on=dt.date(2025, 1, 1),
+        last_session_on=None,
+    )
+    third = ProcessFactory(
+        subject=CollectiveFactory(alias="Maíz"),
+        opened_on=dt.date(2023, 1, 1),
+        last_session_on=dt.date(2025, 1, 1),
+    )
+    client = login(coordinator)
+
+    assert _sorted_ids(client, "organizacion") == [first.pk, third.pk, second.pk]
+    assert _sorted_ids(client, "-organizacion") == [second.pk, third.pk, first.pk]
+    assert _sorted_ids(client, "-apertura") == [second.pk, first.pk, third.pk]
+    assert _sorted_ids(client, "ultima-sesion") == [third.pk, first.pk, second.pk]
+
+
+@pytest.mark.parametrize("orden", ["subject__name", "-pk", "lead__email", "x" * 500, "\x00"])
+def test_coordinator_cannot_sort_by_anything_outside_the_list(login, coordinator, orden, db):
+    beta = ProcessFactory(subject=CollectiveFactory(alias="Beta"))
+    alfa = ProcessFactory(subject=CollectiveFactory(alias="Alfa"))
+
+    assert _sorted_ids(login(coordinator), orden) == [alfa.pk, beta.pk]
+
+
+def test_coordinator_can_sort_from_the_column_headers(
+    login, coordinator, team_process, accompanier
+):
+    response = login(coordinator).get(DASHBOARD, {"orden": "seguridad", "lead": accompanier.pk})
+
+    html = response.content.decode()
+    columns = {column["key"]: column for column in response.context["columns"] if column["key"]}
+    assert columns["seguridad"]["sorted"] == "ascending"
+    assert columns["seguridad"]["href"] == f"?lead={accompanier.pk}&orden=-seguridad"
+    assert columns["organizacion"]["href"] == f"?lead={accompanier.pk}&orden=organizacion"
+    assert html.count('aria-sort="ascending"') == 1
+    assert html.count("aria-sort=") == 1
+    assert "Sort: Security, highest first" in html
+
+
+def _dashboard_queries(client, count: int, **query) -> int:
     for index in range(count):
         _organisation_with_history(index)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(DASHBOARD)
+        response = client.get(DASHBOARD, query)
     assert response.status_code == 200
     return len(queries)
 
@@ -222,6 +355,16 @@ def test_dashboard_query_count_does_not_grow_with_the_organisations(login, coord
 
     with_two = _dashboard_queries(client, 2)
     with_twelve = _dashboard_queries(client, 10)
+
+    assert with_twelve == with_two
+
+
+def test_dashboard_sorted_by_a_field_query_count_does_not_grow(login, coordinator, db):
+    client = login(coordinator)
+    client.get(DASHBOARD)
+
+    with_two = _dashboard_queries(client, 2, orden="-psicoemocional")
+    with_twelve = _dashboard_queries(client, 10, orden="-psicoemocional")
 
     assert with_twelve == with_two
 

@@ -1,9 +1,11 @@
 """Security on the subject's page, and "who consulted this record" on the security pages."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +116,43 @@ def test_coordinator_can_see_the_latest_risk_level_of_each_process_of_a_subject(
         unassessed.pk: None,
     }
     assert "No risk assessment yet." in response.content.decode()
+
+
+def test_coordinator_can_read_a_subjects_risk_score_rounded_and_explained(
+    login, coordinator, accompanier, team_process, team_subject
+):
+    # 25 × mean(5, 4) ÷ 1 = 112.5: a score with a decimal.
+    risk_assessment_create(
+        process=team_process,
+        actor=accompanier,
+        assessed_on=dt.date(2026, 3, 9),
+        threats=[{"description": "Amenaza", "likelihood": 5, "impact": 5}],
+        vulnerabilities=[{"description": "a", "weight": 5}, {"description": "b", "weight": 4}],
+        capacities=[],
+    )
+
+    response = _subject_page(login(coordinator), team_subject)
+
+    page = response.content.decode()
+    assert ">Score 112.5 on 03/09/2026</a>" in page
+    assert 'aria-describedby="subject-risk-scale" data-testid="risk-score"' in page
+    assert (
+        '<p class="small text-body-secondary mb-2" id="subject-risk-scale" '
+        'data-testid="risk-scale">The risk score starts at 0 and has no upper limit'
+    ) in page
+    assert "Bands: below 15 low; 15 to 39.9 medium; 40 to 79.9 high; 80 or more critical." in page
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [
+        (Decimal("122.700000000000"), "Score 122.7"),  # what SQLite's subquery gave back
+        (Decimal("55.0"), "Score 55"),
+        (Decimal("0"), "Score 0"),
+    ],
+)
+def test_a_risk_score_reads_rounded_whatever_the_database_gives(score, shown):
+    assert render_to_string("security/_risk_score.html", {"score": score}).strip() == shown
 
 
 def test_accompanier_off_the_team_cannot_see_the_security_of_a_subject_they_created(
