@@ -240,7 +240,7 @@ def session_create(request, cohort_id):
         )
         messages.success(request, _("The session was added."))
         return redirect("training:cohort-detail", cohort_id=cohort.pk)
-    return _form_page(request, form, _("New session"), cohort.name)
+    return _form_page(request, form, _("Add a session"), cohort.name)
 
 
 @training_roles
