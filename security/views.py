@@ -145,7 +145,7 @@ def assessment_edit(request, assessment_id):
     if submission.saved:
         messages.success(request, _("The risk assessment was saved."))
         return redirect("security:assessment-detail", assessment_id=assessment.pk)
-    context = {**submission.context, "process": process}
+    context = {**submission.context, "process": process, "title": _("Edit date and summary")}
     return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
@@ -165,7 +165,7 @@ def measure_create(request, process_id):
         )
         messages.success(request, _("The protection measure was recorded."))
         return redirect("security:process", process_id=process.pk)
-    context = {"form": form, "process": process}
+    context = {"form": form, "process": process, "title": _("Add a protection measure")}
     return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
@@ -187,6 +187,7 @@ def measure_edit(request, measure_id):
     context = {
         **submission.context,
         "process": process,
+        "title": _("Edit the protection measure"),
         "who_viewed": _who_viewed(request, measure),
     }
     return render(request, FORM_TEMPLATE, context, status=submission.status)
@@ -222,7 +223,8 @@ def checkin_create(request):
         )
         messages.success(request, _("The trip was registered. Check in when you arrive."))
         return redirect("security:checkin-detail", checkin_id=checkin.pk)
-    return render(request, FORM_TEMPLATE, {"form": form}, status=_status(request))
+    context = {"form": form, "title": _("Register a trip")}
+    return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers
@@ -265,7 +267,7 @@ def plan_create(request, process_id):
         )
         messages.success(request, _("The security plan was created."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    context = {"form": form, "process": process}
+    context = {"form": form, "process": process, "title": _("Create a security plan")}
     return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
@@ -297,11 +299,11 @@ def plan_edit(request, plan_id):
     if submission.saved:
         messages.success(request, _("The security plan was saved."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    context = {**submission.context, "process": process}
+    context = {**submission.context, "process": process, "title": _("Edit the security plan")}
     return render(request, FORM_TEMPLATE, context, status=submission.status)
 
 
-def _plan_item_add(request, plan_id, form_class, prefix, service):
+def _plan_item_add(request, plan_id, form_class, prefix, service, title):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     if plan.process.is_read_only:
         return _refuse_read_only(request, plan.process)
@@ -310,17 +312,21 @@ def _plan_item_add(request, plan_id, form_class, prefix, service):
         service(plan=plan, actor=request.user, data=form.cleaned_data, request=request)
         messages.success(request, _("The security plan was saved."))
         return redirect("security:plan-detail", plan_id=plan.pk)
-    context = {"form": form, "process": plan.process}
+    context = {"form": form, "process": plan.process, "title": title}
     return render(request, FORM_TEMPLATE, context, status=_status(request))
 
 
 @case_workers
 @require_http_methods(["GET", "POST"])
 def plan_measure_add(request, plan_id):
-    return _plan_item_add(request, plan_id, PlanMeasureForm, "measure", services.plan_measure_add)
+    return _plan_item_add(
+        request, plan_id, PlanMeasureForm, "measure", services.plan_measure_add, _("Add a measure")
+    )
 
 
 @case_workers
 @require_http_methods(["GET", "POST"])
 def plan_protocol_add(request, plan_id):
-    return _plan_item_add(request, plan_id, ProtocolForm, "protocol", services.plan_protocol_add)
+    return _plan_item_add(
+        request, plan_id, ProtocolForm, "protocol", services.plan_protocol_add, _("Add a protocol")
+    )

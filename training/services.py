@@ -19,6 +19,7 @@ from aluna.core.concurrency import StaleEdit
 from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
+from . import imports
 from .models import (
     ATTENDED,
     Answer,
@@ -119,7 +120,6 @@ def enrolment_set_status(
 
 # --- CSV import -----------------------------------------------------------------------
 
-CSV_COLUMNS = ["name", "organisation", "state", "gender", "age_range"]
 CSV_MAX_ROWS = 500
 
 
@@ -159,23 +159,12 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
     except csv.Error as error:
         report.errors.append(_("The file could not be read as CSV: %(error)s") % {"error": error})
         return report
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in ("name",) if c not in header]
-    unknown = [h for h in header if h and h not in CSV_COLUMNS]
-    if missing:
-        report.errors.append(_("The first line must name the columns; “name” is missing."))
-    if unknown:
-        report.errors.append(
-            _("Unknown columns: %(columns)s. Allowed: %(allowed)s.")
-            % {"columns": ", ".join(unknown)[:200], "allowed": ", ".join(CSV_COLUMNS)}
-        )
+    header = _csv_header(header, report)
     if report.errors:
         return report
     states = {s.code: s for s in FederalEntity.objects.all()}
-    states_by_label = {s.label_es.lower(): s for s in states.values()}
-    states_by_label.update({s.label_en.lower(): s for s in states.values()})
-    genders = {v for v, _ in GenderIdentity.choices}
-    ages = {v for v, _ in AgeRange.choices}
+    states_by_label = {imports.plain(s.label_es): s for s in states.values()}
+    states_by_label.update({imports.plain(s.label_en): s for s in states.values()})
     seen = set()
     try:
         lines = list(reader)
@@ -199,7 +188,7 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
             )
             report.rows.append((number, False, problems))
             continue
-        row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        row = {h: v.strip() for h, v in zip(header, values, strict=True) if h}
         name = row.get("name", "")
         if not name:
             problems.append(_("The name is empty."))
@@ -212,19 +201,22 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
             problems.append(_("The organisation is longer than 200 characters."))
         state = None
         if row.get("state"):
-            key = row["state"].lower()
-            state = states.get(row["state"].zfill(2)) or states_by_label.get(key)
+            state = states.get(row["state"].zfill(2)) or states_by_label.get(
+                imports.plain(row["state"])
+            )
             if state is None:
                 problems.append(_("Unknown state “%(value)s”.") % {"value": row["state"][:60]})
-        if row.get("gender") and row["gender"] not in genders:
+        gender = imports.gender_code(row["gender"]) if row.get("gender") else ""
+        if gender is None:
             problems.append(
                 _("Unknown gender “%(value)s”; use one of %(allowed)s.")
-                % {"value": row["gender"][:40], "allowed": ", ".join(sorted(genders))}
+                % {"value": row["gender"][:40], "allowed": imports.choice_labels(GenderIdentity)}
             )
-        if row.get("age_range") and row["age_range"] not in ages:
+        age_range = imports.age_range_code(row["age_range"]) if row.get("age_range") else ""
+        if age_range is None:
             problems.append(
                 _("Unknown age range “%(value)s”; use one of %(allowed)s.")
-                % {"value": row["age_range"][:40], "allowed": ", ".join(sorted(ages))}
+                % {"value": row["age_range"][:40], "allowed": imports.choice_labels(AgeRange)}
             )
         report.rows.append((number, not problems, problems))
         if not problems:
@@ -233,13 +225,42 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
                     "name": name,
                     "organisation": row.get("organisation", ""),
                     "state": state,
-                    "gender": row.get("gender", ""),
-                    "age_range": row.get("age_range", ""),
+                    "gender": gender,
+                    "age_range": age_range,
                 }
             )
     if not report.rows:
         report.errors.append(_("The file has no participants."))
     return report
+
+
+def _csv_header(header: list[str], report: ImportReport) -> list[str | None]:
+    """The column key of each header cell (None for an empty one); problems go to
+    `report.errors`."""
+    keys = [imports.column_key(cell) if cell.strip() else None for cell in header]
+    unknown = [
+        cell.strip() for cell, key in zip(header, keys, strict=True) if cell.strip() and not key
+    ]
+    repeated = sorted({key for key in keys if key and keys.count(key) > 1})
+    for key in imports.REQUIRED:
+        if key not in keys:
+            report.errors.append(
+                _("The first line must name the columns; “%(column)s” is missing.")
+                % {"column": imports.column_label(key)}
+            )
+    if unknown:
+        report.errors.append(
+            _("Unknown columns: %(columns)s. Allowed: %(allowed)s.")
+            % {
+                "columns": ", ".join(unknown)[:200],
+                "allowed": ", ".join(imports.column_label(key) for key in imports.COLUMNS),
+            }
+        )
+    for key in repeated:
+        report.errors.append(
+            _("The column “%(column)s” appears twice.") % {"column": imports.column_label(key)}
+        )
+    return keys
 
 
 @transaction.atomic

@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("generaciones/<uuid:cohort_id>/importar/", views.cohort_import, name="cohort-import"),
     path(
+        "generaciones/<uuid:cohort_id>/importar/plantilla/",
+        views.cohort_import_template,
+        name="cohort-import-template",
+    ),
+    path(
         "generaciones/<uuid:cohort_id>/sesiones/nueva/", views.session_create, name="session-create"
     ),
     path(

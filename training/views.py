@@ -6,16 +6,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import StaleEdit
+from aluna.core.downloads import attachment
 from aluna.core.roles import Role
 from aluna.pdf.render import render_pdf
 
-from . import selectors, services
+from . import imports, selectors, services
 from .charts import change_chart, trend_chart
 from .forms import (
     AttendanceMarkForm,
@@ -205,8 +207,23 @@ def cohort_import(request, cohort_id):
             count = {"count": report.imported}
             messages.success(request, _("%(count)s participants were imported.") % count)
             return redirect("training:cohort-detail", cohort_id=cohort.pk)
-    context = {"cohort": cohort, "form": form, "report": report, "columns": services.CSV_COLUMNS}
+    columns = [imports.column_label(key) for key in imports.COLUMNS]
+    context = {"cohort": cohort, "form": form, "report": report, "columns": columns}
     return render(request, "training/cohort_import.html", context, status=400 if posted else 200)
+
+
+@training_roles
+@require_GET
+def cohort_import_template(request, cohort_id):
+    """An empty participants' file whose first line names the columns in Spanish."""
+    selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    header = ",".join(imports.column_label(key) for key in imports.COLUMNS)
+    return attachment(
+        f"\ufeff{header}\r\n",
+        content_type="text/csv; charset=utf-8",
+        base=pgettext("file name", "participants-template"),
+        extension="csv",
+    )
 
 
 # --- Sessions and attendance ---------------------------------------------------------------
@@ -223,7 +240,7 @@ def session_create(request, cohort_id):
         )
         messages.success(request, _("The session was added."))
         return redirect("training:cohort-detail", cohort_id=cohort.pk)
-    return _form_page(request, form, _("New session"), cohort.name)
+    return _form_page(request, form, _("Add a session"), cohort.name)
 
 
 @training_roles
@@ -371,9 +388,12 @@ def certificate_pdf(request, enrolment_id):
         request=request,
     )
     audit_view(request, certificate, action=AuditAction.EXPORT)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="constancia-{certificate.code}.pdf"'
-    return response
+    return attachment(
+        pdf,
+        content_type="application/pdf",
+        base=pgettext("file name", "certificate") + f"-{certificate.code}",
+        extension="pdf",
+    )
 
 
 @training_roles

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from aluna.accounts.decorators import reauth_required
@@ -12,6 +12,7 @@ from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import submit_versioned
+from aluna.core.downloads import attachment
 from aluna.core.roles import Role
 from aluna.pdf.render import render_pdf
 
@@ -228,7 +229,9 @@ def subject_pdf_view(request, subject_id):
         request=request,
     )
     audit_view(request, subject, action=AuditAction.EXPORT, metadata={"as": "pdf"})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="expediente-{subject.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(
+        pdf,
+        content_type="application/pdf",
+        base=pgettext("file name", "subject-file") + f"-{subject.pk}",
+        extension="pdf",
+    )

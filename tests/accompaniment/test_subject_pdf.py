@@ -5,6 +5,7 @@ import io
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accompaniment.factories import (
     FieldAssessmentFactory,
@@ -47,7 +48,7 @@ def test_coordinator_can_download_the_complete_file_and_it_is_audited(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="expediente-{subject_file.pk}.pdf"'
+        f'attachment; filename="expediente-{subject_file.pk}-{timezone.localdate():%Y-%m-%d}.pdf"'
     )
     text = _text(response.content)
     assert "María López" in text

@@ -63,7 +63,7 @@ def test_trainer_can_run_a_cohort_from_import_to_certificates(page, live_server,
     cohort = Cohort.objects.get()
 
     # Import participants from CSV.
-    page.get_by_role("link", name="Import from CSV").click()
+    page.get_by_role("link", name="Import participants").click()
     page.locator("input[name=file]").set_input_files(
         {"name": "participantes.csv", "mimeType": "text/csv", "buffer": CSV.encode()}
     )

@@ -159,6 +159,10 @@ MATRIX = {
     "training:cohort-detail": ("training_cohort_kwargs", only("coordinator", "trainer")),
     "training:participant-add": ("training_cohort_kwargs", only("coordinator", "trainer")),
     "training:cohort-import": ("training_cohort_kwargs", only("coordinator", "trainer")),
+    "training:cohort-import-template": (
+        "training_cohort_kwargs",
+        only("coordinator", "trainer"),
+    ),
     "training:session-create": ("training_cohort_kwargs", only("coordinator", "trainer")),
     "training:cohort-evaluation": ("training_cohort_kwargs", only("coordinator", "trainer")),
     "training:response-create": ("training_response_kwargs", only("coordinator", "trainer")),

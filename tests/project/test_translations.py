@@ -1,6 +1,7 @@
 """Spanish is what users see by default: its catalogue must be complete."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,3 +122,83 @@ def test_every_library_text_we_list_is_translated_in_tu():
     formal_texts = [text for text in spanish if formal.search(text)]
 
     assert formal_texts == []
+
+
+# "Usted" forms and the formal imperatives Django's and allauth's own Spanish use.
+USTED = re.compile(
+    r"\b(usted(es)?|su|sus|introduzca\w*|introdúzca\w*|ingrese|vuelva|asegúrese|escoja|"
+    r"seleccione|desea|corrija|verifique|confirme|inicie|olvidó|ha olvidado|le hemos|siga|"
+    r"haga|ya tiene|utilice|intente|pruebe|compruebe|proporcione|note|póngase|emita|"
+    r"ha indicado|ha creado|ha confirmado|puede añadir|está recibiendo|ha sido usted|habilite)\b"
+    r"|regístrese",
+    re.IGNORECASE,
+)
+# Library texts that read the same in Spanish (units, abbreviations, punctuation).
+SAME_IN_SPANISH = {
+    "%(size)d byte",
+    "IPv4",
+    "IPv6",
+    ":?.!",
+    "%s KB",
+    "%s MB",
+    "%s GB",
+    "%s TB",
+    "%s PB",
+}
+
+
+def _spanish_forms(context, msgid, plural) -> list[str]:
+    from django.utils import translation
+
+    with translation.override("es-mx"):
+        if plural:
+            return [
+                translation.npgettext(context, msgid, plural, n)
+                if context
+                else translation.ngettext(msgid, plural, n)
+                for n in (1, 2)
+            ]
+        return [translation.pgettext(context, msgid) if context else translation.gettext(msgid)]
+
+
+def test_the_library_catalogues_are_read():
+    """The sweep below reads hundreds of texts, among them those people meet first."""
+    from tests.project.library_catalogues import library_entries
+
+    msgids = {msgid for _, msgid, _ in library_entries()}
+
+    assert len(msgids) > 400
+    assert {
+        "Enter a valid email address.",
+        "Please reauthenticate to safeguard your account.",
+        "This password is too common.",
+        "Forgot your password?",
+        "- Select an option -",
+    } <= msgids
+
+
+def test_no_library_text_people_meet_speaks_usted():
+    """Every text of Django, allauth and django-filter that Aluna can show, as our
+    catalogue and theirs translate it, says "tú" ("Vuelve a autenticarte", not
+    "Por favor, vuelva a autenticarse"; "tu contraseña", not "su contraseña")."""
+    from tests.project.library_catalogues import library_entries
+
+    formal = [
+        text for entry in library_entries() for text in _spanish_forms(*entry) if USTED.search(text)
+    ]
+
+    assert formal == []
+
+
+def test_no_library_text_people_meet_stays_in_english():
+    from tests.project.library_catalogues import library_entries
+
+    english = [
+        msgid
+        for context, msgid, plural in library_entries()
+        if msgid not in SAME_IN_SPANISH
+        and msgid in _spanish_forms(context, msgid, plural)
+        and re.search(r"[A-Za-z]{4,}", re.sub(r"%\(\w+\)[sd]", "", msgid))
+    ]
+
+    assert english == []

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from aluna import celery_app
@@ -76,6 +77,10 @@ def test_trainer_can_download_a_certificate_pdf_with_its_code(login, trainer):
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="constancia-{certificate.code}-{timezone.localdate():%Y-%m-%d}.pdf"'
+    )
+    assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private, max-age=0"
     assert "Persona 0" in text
     assert "Protección integral" in text
     assert certificate.code in text

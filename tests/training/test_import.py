@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from training.factories import CohortFactory
 from training.models import Participant
@@ -89,7 +90,10 @@ def test_trainer_cannot_upload_a_file_that_is_not_a_small_csv(
             "name\nMaría\n".encode("latin-1"),
             "The file is not UTF-8 text. Save it as “CSV UTF-8” and retry.",
         ),
-        (b"nombre,edad\nMaria,30\n", "The first line must name the columns; “name” is missing."),
+        (
+            b"correo,telefono\nmaria@example.org,30\n",
+            "The first line must name the columns; “name” is missing.",
+        ),
         (b"name\n", "The file has no participants."),
         (b"name\x00\nA\n", "The file contains NUL characters: it is not a CSV file."),
     ],
@@ -112,3 +116,132 @@ def test_trainer_cannot_import_duplicates_or_more_than_capacity(login, trainer):
     assert duplicate.context["report"].rows[1][2] == ["This name appears twice in the file."]
     assert too_many.status_code == 400
     assert Participant.objects.count() == 0
+
+
+# --- Spanish columns and values -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "nombre,organización,estado,género,rango de edad",
+        "Nombre,Organizacion,ESTADO,Genero,Rango_de_Edad",
+        "NAME,Organization,State,Gender,age_range",
+    ],
+)
+def test_trainer_can_import_a_file_with_spanish_or_english_columns(login, trainer, cohort, header):
+    content = f"{header}\nMaría López,Red de Defensoras,Oaxaca,Mujer,30 a 44\n"
+
+    response = upload(login(trainer), cohort, content.encode())
+
+    assert response.status_code == 302
+    participant = Participant.objects.get()
+    assert (participant.name, participant.organisation, participant.state.code) == (
+        "María López",
+        "Red de Defensoras",
+        "20",
+    )
+    assert (participant.gender, participant.age_range) == ("woman", "30_44")
+
+
+def test_gender_and_age_range_take_the_code_or_either_label(login, trainer, cohort):
+    content = (
+        "nombre;género;rango de edad\n"
+        "Ana;woman;18_29\nBeto;hombre;60 O MÁS\nCeci;Non-binary;Under 18\n"
+    )
+
+    response = upload(login(trainer), cohort, content.encode())
+
+    assert response.status_code == 302
+    assert sorted(Participant.objects.values_list("name", "gender", "age_range")) == [
+        ("Ana", "woman", "18_29"),
+        ("Beto", "man", "60_plus"),
+        ("Ceci", "non_binary", "under_18"),
+    ]
+
+
+def test_the_trainer_reads_in_spanish_what_is_wrong_on_each_line(login, trainer, cohort, settings):
+    settings.LANGUAGE_CODE = "es-mx"
+    content = (
+        "nombre,estado,género,rango de edad\nAna,Narnia,mujer,30 a 44\nBeto,Oaxaca,robot,cien\n"
+    )
+
+    response = upload(login(trainer), cohort, content.encode())
+
+    rows = response.context["report"].rows
+    assert response.status_code == 400
+    assert rows == [
+        (2, False, ["Estado desconocido “Narnia”."]),
+        (
+            3,
+            False,
+            [
+                "Género desconocido “robot”; escribe uno de estos: Mujer, Hombre, No binaria, "
+                "Mujer trans, Hombre trans, Otra identidad, Prefiere no decirlo.",
+                "Rango de edad desconocido “cien”; escribe uno de estos: Menos de 18, 18 a 29, "
+                "30 a 44, 45 a 59, 60 o más.",
+            ],
+        ),
+    ]
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "messages"),
+    [
+        (
+            "organización,estado\nRed,Oaxaca\n",
+            ["La primera línea debe nombrar las columnas; falta “nombre”."],
+        ),
+        (
+            "nombre,correo\nAna,ana@example.org\n",
+            [
+                "Columnas desconocidas: correo. Las columnas posibles son: nombre, "
+                "organización, estado, género, rango de edad."
+            ],
+        ),
+        ("nombre,name\nAna,Ana\n", ["La columna “nombre” aparece dos veces."]),
+    ],
+)
+def test_a_file_with_wrong_columns_is_refused_in_spanish(
+    login, trainer, cohort, settings, content, messages
+):
+    settings.LANGUAGE_CODE = "es-mx"
+
+    response = upload(login(trainer), cohort, content.encode())
+
+    assert response.status_code == 400
+    assert response.context["report"].errors == messages
+    assert Participant.objects.count() == 0
+
+
+def test_the_empty_file_to_fill_has_spanish_columns_and_a_dated_spanish_name(
+    login, trainer, cohort, settings
+):
+    settings.LANGUAGE_CODE = "es-mx"
+    url = reverse("training:cohort-import-template", kwargs={"cohort_id": cohort.pk})
+
+    response = login(trainer).get(url)
+
+    today = timezone.localdate().isoformat()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="plantilla-participantes-{today}.csv"'
+    )
+    assert response.content.decode("utf-8") == (
+        "\ufeffnombre,organización,estado,género,rango de edad\r\n"
+    )
+
+
+def test_the_empty_file_is_read_back_as_a_valid_header(login, trainer, cohort, settings):
+    settings.LANGUAGE_CODE = "es-mx"
+    client = login(trainer)
+    template = client.get(
+        reverse("training:cohort-import-template", kwargs={"cohort_id": cohort.pk})
+    ).content
+
+    response = upload(client, cohort, template + b"Ana,Colectiva,Chiapas,,\r\n")
+
+    assert response.status_code == 302
+    assert Participant.objects.get().name == "Ana"
