@@ -7,8 +7,11 @@ proxies (TRUSTED_PROXIES): a header the client writes changes nothing.
 """
 
 import re
+import time
+import types
 
 import pytest
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +27,16 @@ OFFICE = "203.0.113.10"
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _the_clock_stands_still(monkeypatch):
+    """The limits are windows of time: on a loaded machine thirty logins can take
+    longer than a minute, and the oldest attempts would leave the window. The
+    rate limiter's clock stands still so each test sees the window it describes."""
+    frozen = time.time()
+    clock = types.SimpleNamespace(time=lambda: frozen, monotonic=time.monotonic, sleep=time.sleep)
+    monkeypatch.setattr(allauth_ratelimit, "time", clock)
 
 
 def _try_login(client, email, password, **headers):
