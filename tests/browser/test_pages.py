@@ -8,6 +8,7 @@ opened at 360×740 and 1366×768 in one Chromium, one signed-in context per role
 - the page never scrolls sideways (`scrollWidth` within the viewport);
 - no English text shows: the libraries' defaults ("Select an option", "Next",
   "Page … of …") nor a source text of our catalogue (tests/fixtures/pagecheck.py);
+- dates are written the Mexican way: no "2026-01-01", no "1 de Enero";
 - on the desk, the header holds on one line;
 - the page logs no JavaScript error and loads every stylesheet, script and font.
 
@@ -23,7 +24,12 @@ from django.urls import reverse
 from aluna.core.seeding import seed_all
 from tests.browser.main_pages import ROLES, main_pages
 from tests.fixtures.browser import BROWSER_LOCALE, TIMEOUT_MS, PageProblems
-from tests.fixtures.pagecheck import axe_violations, english_on, horizontal_overflow
+from tests.fixtures.pagecheck import (
+    axe_violations,
+    dates_on,
+    english_on,
+    horizontal_overflow,
+)
 from tests.fixtures.seeded import demo_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,6 +62,7 @@ def _problems(page, viewport) -> dict[str, list[str]]:
         "axe": axe_violations(page),
         "overflow": [f"{overflow} px wider than the screen"] if overflow else [],
         "english": english_on(page),
+        "dates": dates_on(page),
         "errors": list(page.problems.messages),
     }
     if viewport is DESK:
