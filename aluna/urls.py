@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from aluna.accounts import views as account_views
 from aluna.core import pwa
 from aluna.core import views as core_views
 
@@ -14,6 +15,13 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("sin-conexion/", pwa.offline, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # allauth's download of the recovery codes, under its own address and name,
+    # saved as codigos-de-recuperacion-<date>.txt instead of recovery-codes.txt.
+    path(
+        "accounts/2fa/recovery-codes/download/",
+        account_views.RecoveryCodesDownload.as_view(),
+        name="mfa_download_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("cuenta/", include("aluna.accounts.urls")),
     path("auditoria/", include("aluna.audit.urls")),

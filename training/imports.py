@@ -4,7 +4,8 @@ The first line names the columns, in any order, with or without accents, in any
 case: "Nombre", "organización", "ESTADO", "Género", "Rango de edad" as well as
 "name", "organisation", "state", "gender", "age_range". Gender and age range take
 the code, the Spanish label or the English one ("Mujer", "woman"; "30 a 44",
-"30_44"); the state its INEGI code or its name.
+"30_44"); the state its INEGI code, its name or a usual abbreviation ("CDMX",
+"Edomex").
 """
 
 import re
@@ -80,3 +81,34 @@ def age_range_code(text: str) -> str | None:
 def choice_labels(choices) -> str:
     """The labels people may write, in the language of the page: "Mujer, Hombre, …"."""
     return ", ".join(str(label) for _, label in choices.choices)
+
+
+# Other names people write for a state (INEGI's official names, abbreviations), by code.
+STATE_ALIASES = {
+    "cdmx": "09",
+    "df": "09",
+    "distrito federal": "09",
+    "mexico": "15",
+    "edomex": "15",
+    "edo mex": "15",
+    "edo. mex.": "15",
+    "edo. de mexico": "15",
+    "coahuila de zaragoza": "05",
+    "michoacan de ocampo": "16",
+    "queretaro de arteaga": "22",
+    "veracruz de ignacio de la llave": "30",
+}
+
+
+def state_lookup(states) -> dict[str, object]:
+    """Each way of writing a state (INEGI code, Spanish or English name, a usual
+    abbreviation; accents and case aside) -> the state."""
+    by_code = {state.code: state for state in states}
+    found = {}
+    for state in by_code.values():
+        found[state.code] = found[state.code.lstrip("0")] = state
+        found[plain(state.label_es)] = found[plain(state.label_en)] = state
+    for alias, code in STATE_ALIASES.items():
+        if code in by_code:
+            found[plain(alias)] = by_code[code]
+    return found

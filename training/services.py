@@ -162,9 +162,7 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
     header = _csv_header(header, report)
     if report.errors:
         return report
-    states = {s.code: s for s in FederalEntity.objects.all()}
-    states_by_label = {imports.plain(s.label_es): s for s in states.values()}
-    states_by_label.update({imports.plain(s.label_en): s for s in states.values()})
+    states = imports.state_lookup(FederalEntity.objects.all())
     seen = set()
     try:
         lines = list(reader)
@@ -201,9 +199,7 @@ def participants_csv_validate(*, raw: bytes) -> ImportReport:
             problems.append(_("The organisation is longer than 200 characters."))
         state = None
         if row.get("state"):
-            state = states.get(row["state"].zfill(2)) or states_by_label.get(
-                imports.plain(row["state"])
-            )
+            state = states.get(imports.plain(row["state"]))
             if state is None:
                 problems.append(_("Unknown state “%(value)s”.") % {"value": row["state"][:60]})
         gender = imports.gender_code(row["gender"]) if row.get("gender") else ""

@@ -1,3 +1,4 @@
+from allauth.mfa.recovery_codes.views import DownloadRecoveryCodesView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
@@ -6,11 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aluna.core.access import role_required
+from aluna.core.downloads import download_name
 from aluna.core.roles import Role
 
 from . import services
@@ -172,3 +176,14 @@ def logout_everywhere(request):
 def heartbeat(request):
     """Typing in a form counts as activity; SessionTimeoutMiddleware did the bookkeeping."""
     return HttpResponse(status=204)
+
+
+class RecoveryCodesDownload(DownloadRecoveryCodesView):
+    """allauth's download of the unused recovery codes, named in Spanish with its
+    date (codigos-de-recuperacion-2026-12-05.txt); allauth keeps it out of caches."""
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        name = download_name(pgettext("file name", "recovery-codes"), extension="txt")
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response

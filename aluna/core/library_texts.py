@@ -370,6 +370,10 @@ LIBRARY_TEXTS = (
     ),
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop("Add Email Address"),
+    gettext_noop("Add Email"),
+    gettext_noop("Re-send Verification"),
+    gettext_noop("Make Primary"),
     # Django: month and day names, lower case as Spanish writes them ("1 de enero de 2026")
     gettext_noop("Monday"),
     gettext_noop("Tuesday"),

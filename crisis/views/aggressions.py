@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -160,8 +161,8 @@ def _stats_sections(stats: dict, *, start: dt.date, end: dt.date) -> list[dict]:
     """One section per dimension: its rows and the same rows as a bar chart."""
     not_recorded = _("Not recorded")
     description = _("Number of aggressions from %(start)s to %(end)s.") % {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
     }
     dimensions = [
         ("type", _("By type of aggression"), stats["by_type"]),

@@ -677,7 +677,10 @@ def test_the_statistics_charts_are_valid_accessible_svg(login, coordinator, stat
     assert chart.tag == f"{SVG}svg"
     assert chart.get("role") == "img"
     assert chart.find(f"{SVG}title").text == "By type of aggression"
-    assert chart.find(f"{SVG}desc").text == "Number of aggressions from 2025-01-01 to 2025-03-31."
+    assert (
+        chart.find(f"{SVG}desc").text
+        == "Number of aggressions from Jan. 1, 2025 to March 31, 2025."
+    )
     bars = chart.findall(f".//{SVG}g[@class='bar']")
     assert [int(bar.get("data-count")) for bar in bars] == [3, 1, 1]
     widths = [float(bar.find(f"{SVG}rect").get("width")) for bar in bars]

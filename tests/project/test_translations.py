@@ -128,11 +128,13 @@ def test_every_library_text_we_list_is_translated_in_tu():
 USTED = re.compile(
     r"\b(usted(es)?|su|sus|introduzca\w*|introdúzca\w*|ingrese|vuelva|asegúrese|escoja|"
     r"seleccione|desea|corrija|verifique|confirme|inicie|olvidó|ha olvidado|le hemos|siga|"
-    r"haga|ya tiene|utilice|intente|pruebe|compruebe|proporcione|note|póngase|emita|"
+    r"haga|ya tiene una cuenta|utilice|intente|pruebe|compruebe|proporcione|note|póngase|emita|"
     r"ha indicado|ha creado|ha confirmado|puede añadir|está recibiendo|ha sido usted|habilite)\b"
     r"|regístrese",
     re.IGNORECASE,
 )
+# Words of Spain's Spanish where Mexico says "agregar", "archivo", "computadora", "ustedes".
+SPAIN = re.compile(r"\b(añad\w*|fichero\w*|ordenador\w*|vosotr\w*)\b", re.IGNORECASE)
 # Library texts that read the same in Spanish (units, abbreviations, punctuation).
 SAME_IN_SPANISH = {
     "%(size)d byte",
@@ -180,11 +182,15 @@ def test_the_library_catalogues_are_read():
 def test_no_library_text_people_meet_speaks_usted():
     """Every text of Django, allauth and django-filter that Aluna can show, as our
     catalogue and theirs translate it, says "tú" ("Vuelve a autenticarte", not
-    "Por favor, vuelva a autenticarse"; "tu contraseña", not "su contraseña")."""
+    "Por favor, vuelva a autenticarse"; "tu contraseña", not "su contraseña"), in
+    Mexico's words ("Agregar", not "Añadir")."""
     from tests.project.library_catalogues import library_entries
 
     formal = [
-        text for entry in library_entries() for text in _spanish_forms(*entry) if USTED.search(text)
+        text
+        for entry in library_entries()
+        for text in _spanish_forms(*entry)
+        if USTED.search(text) or SPAIN.search(text)
     ]
 
     assert formal == []
@@ -202,3 +208,23 @@ def test_no_library_text_people_meet_stays_in_english():
     ]
 
     assert english == []
+
+
+def test_our_own_texts_speak_in_our_voice():
+    """Our catalogue too: every translation says "tú", in Mexico's words."""
+    import ast
+
+    from tests.project.library_catalogues import _parse
+
+    entries = _parse(ROOT / CATALOGUE)
+    translations = ["".join(ast.literal_eval(line) for line in e["msgstr"]) for e in entries]
+    # "su" and "sus" name a third person's things in our texts ("su consentimiento").
+    formal = [
+        text
+        for text in translations
+        if any(m.group(0).lower() not in ("su", "sus") for m in USTED.finditer(text))
+        or SPAIN.search(text)
+    ]
+
+    assert len(translations) > 1000
+    assert formal == []

@@ -160,6 +160,30 @@ def test_gender_and_age_range_take_the_code_or_either_label(login, trainer, coho
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("07", "07"),
+        ("7", "07"),
+        ("Ciudad de México", "09"),
+        ("CDMX", "09"),
+        ("Mexico City", "09"),
+        ("edomex", "15"),
+        ("Estado de Mexico", "15"),
+        ("MICHOACÁN DE OCAMPO", "16"),
+        ("veracruz", "30"),
+        ("Yucatan", "31"),
+    ],
+)
+def test_the_state_is_read_however_people_write_it(login, trainer, cohort, written, code):
+    content = f"nombre,estado\nAna,{written}\n"
+
+    response = upload(login(trainer), cohort, content.encode())
+
+    assert response.status_code == 302
+    assert Participant.objects.get().state.code == code
+
+
 def test_the_trainer_reads_in_spanish_what_is_wrong_on_each_line(login, trainer, cohort, settings):
     settings.LANGUAGE_CODE = "es-mx"
     content = (
