@@ -177,7 +177,10 @@ def score_line_chart(
     for index, item in enumerate(series):
         style = SERIES_STYLES[index % len(SERIES_STYLES)]
         group = ET.SubElement(
-            svg, "g", {"class": "series", "data-series": item.key, "aria-label": item.label}
+            svg,
+            "g",
+            # A named group (an unnamed <g> may not carry aria-label), even with no point.
+            {"class": "series", "data-series": item.key, "role": "group", "aria-label": item.label},
         )
         points = sorted(item.points)
         coords = [(x_of(day), y_of(score)) for day, score in points]
