@@ -111,7 +111,7 @@ def score_line_chart(
     narrow = width < 560
     columns = 1 if narrow else 2
     legend_rows = max(1, -(-len(series) // columns))
-    left, right, top = 44, 40 if not narrow else 24, 16
+    left, right, top = 44, 40, 16  # room on the right for half of the last date
     bottom = 44 + 22 * (legend_rows - 1) + 18
     height = top + bottom + (height - 16 - 84)  # the plot keeps the height asked for
     plot_w = width - left - right
