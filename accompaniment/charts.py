@@ -106,7 +106,14 @@ def score_line_chart(
     group and its legend entry, so a reader can tell "no assessment" from a
     missing field.
     """
-    left, right, top, bottom = 44, 40, 16, 84
+    # A narrow chart (a phone's) puts its legend in one column and fewer dates on its axis,
+    # so its text keeps a readable size instead of shrinking with a wide drawing.
+    narrow = width < 560
+    columns = 1 if narrow else 2
+    legend_rows = max(1, -(-len(series) // columns))
+    left, right, top = 44, 40, 16  # room on the right for half of the last date
+    bottom = 44 + 22 * (legend_rows - 1) + 18
+    height = top + bottom + (height - 16 - 84)  # the plot keeps the height asked for
     plot_w = width - left - right
     plot_h = height - top - bottom
 
@@ -163,7 +170,7 @@ def score_line_chart(
     ET.SubElement(
         axes, "line", x1=_n(left), x2=_n(left), y1=_n(top), y2=_n(top + plot_h), stroke="#495057"
     )
-    for day in _date_ticks(start, end):
+    for day in _date_ticks(start, end, count=3 if narrow else 5):
         x = x_of(day)
         ET.SubElement(
             axes, "line", x1=_n(x), x2=_n(x), y1=_n(top + plot_h), y2=_n(top + plot_h + 5)
@@ -177,7 +184,10 @@ def score_line_chart(
     for index, item in enumerate(series):
         style = SERIES_STYLES[index % len(SERIES_STYLES)]
         group = ET.SubElement(
-            svg, "g", {"class": "series", "data-series": item.key, "aria-label": item.label}
+            svg,
+            "g",
+            # A named group (an unnamed <g> may not carry aria-label), even with no point.
+            {"class": "series", "data-series": item.key, "role": "group", "aria-label": item.label},
         )
         points = sorted(item.points)
         coords = [(x_of(day), y_of(score)) for day, score in points]
@@ -205,7 +215,6 @@ def score_line_chart(
             )
 
     legend = ET.SubElement(svg, "g", {"class": "legend", "aria-hidden": "true"})
-    columns = 2
     for index, item in enumerate(series):
         style = SERIES_STYLES[index % len(SERIES_STYLES)]
         col, row = index % columns, index // columns

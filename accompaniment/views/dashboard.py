@@ -100,6 +100,7 @@ def dashboard_organisation(request, process_id):
     context = {
         "process": process,
         "chart": _organisation_chart(process, series),
+        "chart_phone": _organisation_chart(process, series, width=360, height=260),
         "series": series,
         "scores": scores,
         "field_labels": labels,
@@ -108,7 +109,7 @@ def dashboard_organisation(request, process_id):
     return render(request, "accompaniment/dashboard/organisation.html", context)
 
 
-def _organisation_chart(process, series):
+def _organisation_chart(process, series, **size):
     description = gettext(
         "Line chart of the 1 to 5 assessments of each field of %(alias)s, by date."
     ) % {"alias": process.subject.alias}
@@ -116,7 +117,8 @@ def _organisation_chart(process, series):
         series=series,
         title=gettext("Scores of the four fields over time"),
         description=description,
-        chart_id="field-scores",
+        chart_id="field-scores" if not size else "field-scores-narrow",
+        **size,
     )
 
 

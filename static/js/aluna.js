@@ -16,6 +16,17 @@
   });
   // A table wider than its box scrolls inside it: make that box reachable with the
   // keyboard and name it (WCAG 2.1.1; axe's scrollable-region-focusable), on every page.
+  // The heading just before `el` in reading order (its own, or one of an ancestor's).
+  function precedingHeading(el) {
+    for (var node = el; node && node !== document.body; node = node.parentElement) {
+      for (var prev = node.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) { return prev; }
+        var inner = prev.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        if (inner.length) { return inner[inner.length - 1]; }
+      }
+    }
+    return null;
+  }
   function labelScrollRegions(root) {
     var boxes = (root || document).querySelectorAll(".table-responsive, .table-scroll");
     Array.prototype.forEach.call(boxes, function (box) {
@@ -31,7 +42,7 @@
       var caption = box.querySelector("caption");
       var section = box.closest("section, .card");
       var heading = section && section.querySelector("h1, h2, h3, h4, .card-header");
-      var name = (caption || heading || {}).textContent;
+      var name = (caption || heading || precedingHeading(box) || {}).textContent;
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
       box.setAttribute("data-scroll-region", "1");
@@ -40,6 +51,8 @@
   }
   labelScrollRegions(document);
   window.addEventListener("resize", function () { labelScrollRegions(document); });
+  // A table inside a <details> only gets its width once opened ("toggle" does not bubble).
+  document.addEventListener("toggle", function (event) { labelScrollRegions(event.target); }, true);
   document.body.addEventListener("htmx:afterSettle", function (event) {
     labelScrollRegions(event.target);
   });

@@ -403,6 +403,26 @@ def test_coordinator_can_see_a_chart_of_the_four_fields(login, coordinator, team
     assert team_process.subject.name not in response.content.decode()
 
 
+def test_coordinator_gets_the_chart_also_drawn_for_a_phone(login, coordinator, team_process):
+    _assess(team_process, F.SECURITY, 1, 2)
+
+    html = login(coordinator).get(_chart_url(team_process)).content.decode()
+
+    ns = {"svg": SVG_NS}
+    wide, narrow = (
+        ET.fromstring(html[start : html.index("</svg>", start) + 6])  # noqa: S314
+        for start in _all_indexes(html, '<svg xmlns="http://www.w3.org/2000/svg"')
+    )
+    assert wide.get("viewBox") == "0 0 720 320"
+    assert narrow.get("viewBox") == "0 0 360 304"
+    # One legend entry per line, all four at one x, on a phone.
+    legend = narrow.findall("svg:g[@class='legend']/svg:text", ns)
+    assert len({text.get("x") for text in legend}) == 1
+    assert len({text.get("y") for text in legend}) == 4
+    assert '<div class="d-none d-sm-block"><svg' in html
+    assert '<div class="d-sm-none"><svg' in html
+
+
 def test_coordinator_viewing_a_chart_is_audited(login, coordinator, team_process):
     login(coordinator).get(_chart_url(team_process))
 

@@ -54,7 +54,7 @@ def test_coordinator_can_read_the_dashboard_and_an_organisations_chart(
     row.get_by_role("link").first.click()
 
     # Assert: a server-rendered SVG chart of the four fields.
-    chart = page.get_by_test_id("field-chart").locator("svg")
+    chart = page.get_by_test_id("field-chart").locator("svg:visible")
     expect(chart).to_be_visible()
     assert chart.locator("title").first.text_content() != ""
 
@@ -144,3 +144,20 @@ def test_coordinator_can_sort_the_review_by_a_field(
     assert page.url.endswith("?orden=-seguridad")
     expect(rows.first).to_have_attribute("data-process", str(team_process.pk))
     expect(rows.last).to_have_attribute("data-process", str(unassessed.pk))
+
+
+def test_coordinator_can_read_an_organisations_chart_on_a_phone(
+    page, live_server, login, coordinator, team_process
+):
+    _review_with_history(team_process)
+    _log_in_browser(page, live_server, login(coordinator))
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    page.goto(reverse("accompaniment:dashboard-organisation", args=[team_process.pk]))
+
+    chart = page.get_by_test_id("field-chart").locator("svg:visible")
+    expect(chart).to_have_attribute("viewBox", "0 0 360 304")
+    # Its legend is drawn at a readable size, not shrunk to fit the screen.
+    label = chart.locator("g.legend text").first
+    assert label.bounding_box()["height"] >= 11
+    assert page_problems(page) == []

@@ -67,7 +67,7 @@ def test_accompanier_can_assess_protect_and_be_alerted_of_a_missed_checkin_on_a_
     # Assert: the computed level, 20 × 3 ÷ 2 = 30, medium.
     expect(page).to_have_url(re.compile(r"/riesgo/[0-9a-f-]{36}/$"))
     expect(page.get_by_test_id("risk-level")).to_have_text("Medium")
-    expect(page.get_by_test_id("risk-score")).to_have_text("Score 30.0")
+    expect(page.get_by_test_id("risk-score")).to_have_text("Score 30")
     assert RiskAssessment.objects.get().level == "medium"
 
     # Act: add a protection measure the Mechanism granted but never implemented.
