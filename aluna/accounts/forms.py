@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.roles import Role
+from aluna.core.widgets import DateInput
 
 from .models import User
 
@@ -50,4 +51,17 @@ class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=150)
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
+
+
+class SecurityPolicyForm(forms.Form):
+    passkey_deadline = forms.DateField(
+        label=_("Passkeys required from"),
+        required=False,
+        widget=DateInput,
+        help_text=_(
+            "From this day on, people in administración and coordinación must add a "
+            "passkey or security key before they can use Aluna. Leave it empty while "
+            "there is no deadline yet."
+        ),
     )

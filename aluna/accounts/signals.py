@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from . import services
-from .middleware import LAST_ACTIVITY_KEY, STARTED_KEY
+from .session_keys import LAST_ACTIVITY_KEY, STARTED_KEY
 
 
 @receiver(user_logged_in, dispatch_uid="aluna.accounts.start_session_clock")

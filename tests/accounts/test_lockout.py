@@ -197,3 +197,14 @@ def test_client_address_is_the_peer_when_the_peer_is_no_proxy_of_ours(rf, settin
     request = rf.get("/", REMOTE_ADDR="198.51.100.66", HTTP_X_FORWARDED_FOR="10.0.0.1")
 
     assert client_address(request) == "198.51.100.66"
+
+
+def test_production_refuses_to_start_with_a_trusted_proxy_that_is_no_address(tmp_path):
+    from tests.core.test_security_headers import _manage, _production_env
+
+    env = _production_env(tmp_path, TRUSTED_PROXIES="10.0.0.5,proxy.internal")
+
+    result = _manage("check", "--deploy", env=env)
+
+    assert result.returncode == 1
+    assert "TRUSTED_PROXIES: 'proxy.internal' is not an address" in result.stderr
