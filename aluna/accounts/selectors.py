@@ -121,10 +121,12 @@ def user_session_get_own(*, user: User, session_id) -> UserSession:
 
 
 POLICY_CACHE_KEY = SecurityPolicy.CACHE_KEY
-# Every request of administración and coordinación asks; a change shows within a minute
-# on every worker, at once on the one that saved it (services clear the key).
-_POLICY_CACHE_SECONDS = 60
+# The cache is shared by every worker (Redis) and services drop the key when the
+# policy is saved, so a long life is safe; logging in fills it (signals.py), so
+# pages cost no query for it.
+_POLICY_CACHE_SECONDS = 60 * 60
 PASSKEY_ROLES = (Role.ADMINISTRATION, Role.COORDINATION)
+_NOT_CACHED = object()
 
 
 def security_policy_get() -> SecurityPolicy:
@@ -133,19 +135,22 @@ def security_policy_get() -> SecurityPolicy:
 
 
 def passkey_deadline() -> date | None:
-    deadline = cache.get(POLICY_CACHE_KEY, "missing")
-    if deadline == "missing":
+    deadline = cache.get(POLICY_CACHE_KEY, _NOT_CACHED)
+    if deadline is _NOT_CACHED:
         deadline = security_policy_get().passkey_deadline
         cache.set(POLICY_CACHE_KEY, deadline, _POLICY_CACHE_SECONDS)
     return deadline
 
 
 def user_must_add_passkey(user: User) -> bool:
-    """True for administración and coordinación without a passkey once the deadline is here."""
-    if not user.has_role(*PASSKEY_ROLES):
-        return False
+    """True for administración and coordinación without a passkey once the deadline is here.
+
+    Cheapest question first: until a deadline has passed, no query at all.
+    """
     deadline = passkey_deadline()
     if deadline is None or timezone.localdate() < deadline:
+        return False
+    if not user.has_role(*PASSKEY_ROLES):
         return False
     from allauth.mfa.models import Authenticator
 
