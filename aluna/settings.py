@@ -294,6 +294,7 @@ MFA_ADAPTER = "aluna.accounts.mfa_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+MFA_FORMS = {"add_webauthn": "aluna.accounts.forms.AddPasskeyForm"}
 MFA_TOTP_ISSUER = "Aluna"
 MFA_RECOVERY_CODE_COUNT = 10
 # Accept the code of the previous or next 30-second period too: phones' clocks drift.

@@ -110,7 +110,7 @@ def test_coordinator_adds_a_passkey_when_required_then_logs_in_with_it(page, coo
     expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))
 
     # Act: she names it and her phone (the virtual authenticator) creates it.
-    page.locator("input[name=name]").fill("Teléfono de Carmen")
+    page.get_by_label("Nombre de la llave").fill("Teléfono de Carmen")
     page.locator("#mfa_webauthn_add").click()
 
     # Assert: the passkey is hers and the app opens again.
