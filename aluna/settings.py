@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "aluna.accounts.middleware.RequireTwoFactorMiddleware",
+    "aluna.accounts.middleware.RequirePasskeyMiddleware",
     "aluna.audit.middleware.AuditDenialMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -288,7 +289,14 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Aluna] "
 MFA_ADAPTER = "aluna.accounts.mfa_adapter.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys and security keys (WebAuthn) beside the authenticator app; administración
+# and coordinación must add one once the deadline an administrator sets has passed
+# (accounts.SecurityPolicy, RequirePasskeyMiddleware). They are a second factor
+# after the password, not a way to skip it.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+MFA_FORMS = {"add_webauthn": "aluna.accounts.forms.AddPasskeyForm"}
 MFA_TOTP_ISSUER = "Aluna"
 MFA_RECOVERY_CODE_COUNT = 10
 # Accept the code of the previous or next 30-second period too: phones' clocks drift.

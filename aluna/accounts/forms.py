@@ -1,9 +1,11 @@
 """Forms declare their fields explicitly: nothing else in a POST reaches the model."""
 
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.roles import Role
+from aluna.core.widgets import DateInput
 
 from .models import User
 
@@ -51,3 +53,25 @@ class UserSearchForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
+
+
+class SecurityPolicyForm(forms.Form):
+    passkey_deadline = forms.DateField(
+        label=_("Passkeys required from"),
+        required=False,
+        widget=DateInput(attrs={"class": "form-control"}),
+        help_text=_(
+            "From this day on, people in administración and coordinación must add a "
+            "passkey or security key before they can use Aluna. Leave it empty while "
+            "there is no deadline yet."
+        ),
+    )
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth's form, with a label people can read in their language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the passkey or key")
+        self.fields["name"].help_text = _("For example: my phone, my blue key.")

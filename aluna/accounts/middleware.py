@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import stash
+from .session_keys import LAST_ACTIVITY_KEY, STARTED_KEY
 
 # Paths a signed-in user without a second factor may still reach: the
 # enrolment itself, logging out, switching language and static files.
@@ -36,14 +37,63 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
 
+# What someone who must add a passkey may still reach: the page that adds one,
+# confirming who they are before it, logging out, and what every page loads.
+_PASSKEY_ALLOWED_NAMES = (
+    "mfa_add_webauthn",
+    # A new account sets up its authenticator app first (RequireTwoFactorMiddleware).
+    "mfa_activate_totp",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
+    "mfa_reauthenticate_webauthn",
+    "mfa_view_recovery_codes",
+    "account_logout",
+    "accounts:heartbeat",
+)
+_PASSKEY_ALLOWED_PREFIXES = ("/i18n/", "/static/", "/healthz", "/jsi18n/")
+
+
+class RequirePasskeyMiddleware:
+    """Once the deadline set by an administrator has passed, administración and
+    coordinación reach nothing but the page that adds a passkey (and log out).
+
+    Place after RequireTwoFactorMiddleware: the authenticator app comes first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.MFA_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_PASSKEY_ALLOWED_PREFIXES)
+            and request.path not in {reverse(name) for name in _PASSKEY_ALLOWED_NAMES}
+        ):
+            from .selectors import user_must_add_passkey
+
+            if user_must_add_passkey(user):
+                response = redirect("mfa_add_webauthn")
+                _add_message(
+                    request,
+                    response,
+                    _(
+                        "Your role needs a passkey or security key from now on. "
+                        "Add one to go on; you can still log out."
+                    ),
+                )
+                return response
+        return self.get_response(request)
+
+
 def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-STARTED_KEY = "aluna_session_started"
-LAST_ACTIVITY_KEY = "aluna_last_activity"
 # Writing the session on every request is wasted work; a few seconds of slack is not.
 _ACTIVITY_RESOLUTION = 10
 

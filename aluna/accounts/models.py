@@ -140,3 +140,28 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} {self.browser} {self.address_range}".strip()
+
+
+class SecurityPolicy(models.Model):
+    """Organisation-wide security choices an administrator makes; one row (pk 1)."""
+
+    # selectors.passkey_deadline() caches the deadline; services drop it on save.
+    CACHE_KEY = "accounts.security_policy.passkey_deadline"
+
+    passkey_deadline = models.DateField(
+        _("passkeys required from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "From this day on, people in administración and coordinación must add a "
+            "passkey or security key before they can use Aluna. Empty: not required yet."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policies")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -1,19 +1,23 @@
 """Reads on accounts. User management is for administración only; views check the role."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from .models import Invitation, User, UserSession
+from aluna.core.roles import Role
+
+from .models import Invitation, SecurityPolicy, User, UserSession
 from .services import hash_invitation_token
+from .session_keys import LAST_ACTIVITY_KEY, STARTED_KEY
 
 
 def user_list_for_admin(*, search: str = "", role: str = "") -> QuerySet[User]:
@@ -78,8 +82,6 @@ def user_sessions_active(*, user: User, current_key: str | None) -> list[ActiveS
     the current password and security stamp ("log out everywhere" rotates the
     stamp), and neither the idle nor the absolute timeout has passed.
     """
-    from .middleware import LAST_ACTIVITY_KEY, STARTED_KEY
-
     now = timezone.now()
     auth_hash = user.get_session_auth_hash()
     rows = UserSession.objects.filter(user=user, session__expire_date__gt=now).select_related(
@@ -116,3 +118,40 @@ def user_sessions_active(*, user: User, current_key: str | None) -> list[ActiveS
 def user_session_get_own(*, user: User, session_id) -> UserSession:
     """One of the user's own sessions; 404 for another person's or a missing one."""
     return get_object_or_404(UserSession.objects.select_related("user"), pk=session_id, user=user)
+
+
+POLICY_CACHE_KEY = SecurityPolicy.CACHE_KEY
+# The cache is shared by every worker (Redis) and services drop the key when the
+# policy is saved, so a long life is safe; logging in fills it (signals.py), so
+# pages cost no query for it.
+_POLICY_CACHE_SECONDS = 60 * 60
+PASSKEY_ROLES = (Role.ADMINISTRATION, Role.COORDINATION)
+_NOT_CACHED = object()
+
+
+def security_policy_get() -> SecurityPolicy:
+    """The policy row, or an unsaved one with nothing required yet."""
+    return SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(pk=1)
+
+
+def passkey_deadline() -> date | None:
+    deadline = cache.get(POLICY_CACHE_KEY, _NOT_CACHED)
+    if deadline is _NOT_CACHED:
+        deadline = security_policy_get().passkey_deadline
+        cache.set(POLICY_CACHE_KEY, deadline, _POLICY_CACHE_SECONDS)
+    return deadline
+
+
+def user_must_add_passkey(user: User) -> bool:
+    """True for administración and coordinación without a passkey once the deadline is here.
+
+    Cheapest question first: until a deadline has passed, no query at all.
+    """
+    deadline = passkey_deadline()
+    if deadline is None or timezone.localdate() < deadline:
+        return False
+    if not user.has_role(*PASSKEY_ROLES):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists()

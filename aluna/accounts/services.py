@@ -9,6 +9,7 @@ import secrets
 
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,7 +22,7 @@ from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.client_address import address_range, client_address
 
-from .models import Invitation, User, UserSession
+from .models import Invitation, SecurityPolicy, User, UserSession
 from .user_agent import describe
 
 
@@ -210,6 +211,33 @@ def user_session_end(
             request=request,
             metadata={"reason": "end_one", "user_session": session_id},
         )
+
+
+def security_policy_update(
+    *, actor: User, passkey_deadline, request: HttpRequest | None = None
+) -> SecurityPolicy:
+    """Set from which day administración and coordinación need a passkey.
+
+    Side effects: audit "update" on the policy; the cached deadline is dropped
+    after commit so this worker enforces the new day at once.
+    """
+    with transaction.atomic():
+        policy, _created = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)
+        policy.passkey_deadline = passkey_deadline
+        policy.save()
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            target_type=audit_target_type(policy),
+            target_id=str(policy.pk),
+            request=request,
+            metadata={
+                "field": "passkey_deadline",
+                "value": passkey_deadline.isoformat() if passkey_deadline else None,
+            },
+        )
+    transaction.on_commit(lambda: cache.delete(SecurityPolicy.CACHE_KEY))
+    return policy
 
 
 def _audit_user(

@@ -19,10 +19,11 @@ from aluna.core.roles import Role
 
 from . import services
 from .decorators import reauth_required
-from .forms import UserEditForm, UserInviteForm, UserSearchForm
+from .forms import SecurityPolicyForm, UserEditForm, UserInviteForm, UserSearchForm
 from .selectors import (
     invitation_get_usable,
     invitations_latest_of,
+    security_policy_get,
     user_get_for_admin,
     user_list_for_admin,
     user_session_get_own,
@@ -121,6 +122,24 @@ def user_compromised(request, user_id):
         messages.success(request, _("Every session of this account was ended."))
         return redirect("accounts:user-detail", user_id=managed.pk)
     return render(request, "accounts/user_compromised.html", {"managed": managed})
+
+
+@role_required(Role.ADMINISTRATION)
+@require_http_methods(["GET", "POST"])
+def security_policy(request):
+    policy = security_policy_get()
+    form = SecurityPolicyForm(
+        request.POST or None, initial={"passkey_deadline": policy.passkey_deadline}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.security_policy_update(
+            actor=request.user,
+            passkey_deadline=form.cleaned_data["passkey_deadline"],
+            request=request,
+        )
+        messages.success(request, _("The security policy was saved."))
+        return redirect("accounts:security-policy")
+    return render(request, "accounts/security_policy.html", {"form": form, "policy": policy})
 
 
 @login_not_required

@@ -210,3 +210,49 @@ def test_client_address_is_the_peer_when_the_peer_is_no_proxy_of_ours(rf, settin
     request = rf.get("/", REMOTE_ADDR="198.51.100.66", HTTP_X_FORWARDED_FOR="10.0.0.1")
 
     assert client_address(request) == "198.51.100.66"
+
+
+def test_production_refuses_to_start_with_a_trusted_proxy_that_is_no_address(tmp_path):
+    from tests.core.test_security_headers import _manage, _production_env
+
+    env = _production_env(tmp_path, TRUSTED_PROXIES="10.0.0.5,proxy.internal")
+
+    result = _manage("check", "--deploy", env=env)
+
+    assert result.returncode == 1
+    assert "TRUSTED_PROXIES: 'proxy.internal' is not an address" in result.stderr
+
+
+def _age_account_failures(rf, email: str, *, seconds: float) -> None:
+    """Move the recorded failures of `email` back in time, as waiting would."""
+    from allauth.account.adapter import get_adapter
+    from allauth.core.internal import ratelimit
+    from django.core.cache import cache
+
+    request = rf.post("/accounts/login/")
+    key = get_adapter(request)._get_login_attempts_cache_key(request, email=email)
+    [rate] = [
+        r
+        for r in ratelimit.get_rates(app="allauth.account", action="login_failed")
+        if r.per == "key"
+    ]
+    cache_key = ratelimit.get_cache_key(
+        request, app="allauth.account", action="login_failed", rate=rate, key=key
+    )
+    history = cache.get(cache_key)
+    assert len(history) == 5
+    cache.set(cache_key, [moment - seconds for moment in history], rate.duration)
+
+
+def test_a_locked_account_opens_again_once_its_failures_are_fifteen_minutes_old(
+    client, rf, accompanier
+):
+    _fail(client, accompanier.email, 5)
+    _age_account_failures(rf, accompanier.email, seconds=14 * 60)
+    still_locked = _try_login(Client(), accompanier.email, DEFAULT_PASSWORD)
+    _age_account_failures(rf, accompanier.email, seconds=60)
+
+    opened = _try_login(Client(), accompanier.email, DEFAULT_PASSWORD)
+
+    assert still_locked == [TOO_MANY]
+    assert opened == "logged in"

@@ -152,6 +152,7 @@ def _admin_pages(user) -> list[tuple[str, str, dict]]:
     other = _first(User.objects.exclude(pk=user.pk))
     return [
         ("users", "accounts:user-list", {}),
+        ("security-policy", "accounts:security-policy", {}),
         ("user-new", "accounts:user-create", {}),
         ("user", "accounts:user-detail", {"user_id": other.pk}),
         ("catalogues", "accompaniment:catalogue-list", {}),

@@ -54,6 +54,7 @@ MATRIX = {
     "accompaniment:catalogue-entry-edit": ("catalogue_entry_kwargs", only("admin")),
     "accompaniment:catalogue-entry-toggle": ("catalogue_entry_kwargs", only("admin")),
     "accounts:user-list": (None, only("admin")),
+    "accounts:security-policy": (None, only("admin")),
     "accounts:user-create": (None, only("admin")),
     "accounts:user-detail": ("colleague_kwargs", only("admin")),
     # Changing roles asks for the second factor again first.
