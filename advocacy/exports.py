@@ -2,8 +2,11 @@
 
 A cell that starts with "=", "+", "-", "@", a tab or a carriage return is read by
 spreadsheets as a formula (CSV injection: a catalogue label such as
-'=HYPERLINK("http://…")' would run on the donor's computer). Such cells are
-written with a leading apostrophe, which spreadsheets show as text.
+'=HYPERLINK("http://…")' would run on the donor's computer). So is one that
+starts with a line feed, with their full-width forms (an East Asian input method
+types U+FF1D for "="), or with any of these after leading spaces (a spreadsheet that trims
+spaces on import). Such cells are written with a leading apostrophe, which
+spreadsheets show as text.
 
 File names say what the file is and when it was made, in Spanish, and never name
 or alias a person: `informe-donante-2026-12-04.pdf`.
@@ -16,13 +19,16 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The last four are the full-width "=", "+", "-" and "@".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Trimmed before looking at the first character (a tab, CR or LF is a start itself).
+LEADING_SPACES = " \u00a0\u2007\u202f\u3000"
 DONOR_REPORT_FILE = "informe-donante"
 
 
 def spreadsheet_safe(value):
     """`value`, or its text behind an apostrophe when a spreadsheet would run it."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip(LEADING_SPACES).startswith(FORMULA_STARTS):
         return f"'{value}"
     return value
 

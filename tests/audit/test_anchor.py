@@ -26,6 +26,7 @@ from aluna.audit.management.commands.verify_audit import check_anchors, find_cha
 from aluna.audit.models import AuditAction, AuditEvent
 from aluna.audit.services import audit_record
 from aluna.audit.tasks import publish_audit_anchor
+from tests.fixtures.celery_worker import celery_producer
 
 postgresql_only = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="the trigger exists on PostgreSQL only"
@@ -229,3 +230,24 @@ def test_an_anchor_written_without_the_key_is_refused(coordinator):
         f"1 line(s) of {settings.AUDIT_ANCHOR_PATH} are not valid anchors (forged or damaged)"
     ]
     assert anchor.sequence == 4
+
+
+def test_a_real_worker_publishes_the_anchor_when_beat_sends_the_task_by_name(
+    start_celery_worker, redis_server, coordinator, tmp_path
+):
+    events = _record_some(coordinator, 2)
+    anchor_file = tmp_path / "anchor-volume" / "audit-anchor.log"
+    anchor_file.parent.mkdir()
+    queue = f"anchor-{uuid.uuid4().hex[:8]}"
+    worker = start_celery_worker(
+        redis_url=redis_server.url, queue=queue, env={"AUDIT_ANCHOR_PATH": str(anchor_file)}
+    )
+
+    with celery_producer(broker_url=redis_server.url, queue=queue):
+        sent = celery_app.send_task("aluna.audit.anchor")
+    end = worker.wait_for_task_end(sent.id)
+
+    assert end.outcome == "succeeded"
+    [line] = anchor_file.read_text().splitlines()
+    anchor = parse_anchor_line(line)
+    assert (anchor.sequence, anchor.hmac, anchor.reason) == (2, events[-1].hmac, "beat")
