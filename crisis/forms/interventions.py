@@ -20,7 +20,11 @@ from ..models import (
     CrisisStatus,
     ImmediateNeed,
 )
-from ..selectors.interventions import aggressions_of_subject, subject_matches_for_crisis
+from ..selectors.interventions import (
+    SUBJECT_MATCH_LIMIT,
+    aggressions_of_subject,
+    subject_matches_for_crisis,
+)
 from ..selectors.roster import crisis_staff_choices
 
 TEXT_MAX_LENGTH = 5_000
@@ -136,6 +140,7 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
         self._setup_common(user=user)
         self.preset_subject = subject
         self.candidates: list = [subject] if subject is not None else []
+        self.more_candidates = False
         self.fields["subject"].queryset = subjects_for_user(user=user).filter(is_archived=False)
         self.fields["new_kind"].queryset = active_entries(SubjectKind)
         self.fields["new_state"].queryset = active_entries(FederalEntity)
@@ -216,7 +221,8 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
             elif len(matches) == 1:
                 cleaned["subject"] = subject = matches[0]
             elif matches:
-                self.candidates = matches
+                self.candidates = matches[:SUBJECT_MATCH_LIMIT]
+                self.more_candidates = len(matches) > SUBJECT_MATCH_LIMIT
                 self.add_error("subject", _("Several subjects match this alias: choose one below."))
             else:
                 self.add_error(
