@@ -1,6 +1,8 @@
 """Reads for the political-subject pages, always scoped to the user."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import re
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from aluna.encryption.blind_index import blind_index_filter
@@ -19,6 +21,9 @@ from .access import processes_for_user, subject_get_for_user, subjects_for_user
 
 OPEN_STATUSES = (ProcessStatus.OPEN, ProcessStatus.ACTIVE, ProcessStatus.PAUSED)
 NAME_SEARCH_LIMIT = 500
+PICKER_LIMIT = 10
+PICKER_QUERY_MAX_LENGTH = 80
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 SORTS = {
     "alias": ("alias", "id"),
@@ -179,3 +184,44 @@ def subject_file_for_pdf(*, subject: PoliticalSubject) -> list[Process]:
             latest.setdefault(assessment.field, assessment)
         process.latest_assessments = list(latest.values())
     return processes
+
+
+def _initials_prefix(query: str) -> str:
+    """ "M.L." or "ML" -> "M.L." (how initials are stored); "" when `query` does not
+    look like initials: dots, or two or three capitals."""
+    letters = _NOT_LETTERS.sub("", query)
+    looks_like_initials = "." in query or (query.isupper() and query == letters)
+    if not looks_like_initials or not 1 <= len(letters) <= 3:
+        return ""
+    return "".join(f"{letter.upper()}." for letter in letters)
+
+
+def subject_picker_matches(
+    *, user, query: str, limit: int = PICKER_LIMIT
+) -> tuple[list[PoliticalSubject], bool]:
+    """The type-ahead of the subject pickers: live subjects in the user's scope whose
+    working alias contains `query`, or whose initials start with it ("M.L.", "ML").
+    An exact alias first, then by alias. At most `limit`, and whether more match.
+    Reads id, alias and initials only (the name stays encrypted in the row); the
+    trigram indexes of migration 0007 serve both conditions."""
+    query = " ".join((query or "").split())[:PICKER_QUERY_MAX_LENGTH]
+    if not query:
+        return [], False
+    condition = Q(alias__icontains=query)
+    initials = _initials_prefix(query)
+    if initials:
+        condition |= Q(initials__startswith=initials)
+    rows = list(
+        subjects_for_user(user=user)
+        .filter(condition, is_archived=False)
+        .annotate(
+            exact=Case(
+                When(alias__iexact=query, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .only("id", "alias", "initials")
+        .order_by("exact", "alias", "pk")[: limit + 1]
+    )
+    return rows[:limit], len(rows) > limit

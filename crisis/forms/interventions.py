@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from accompaniment.models import AggressionType, FederalEntity, RiskLevel, Subje
 from accompaniment.selectors.access import subjects_for_user
 from accompaniment.selectors.catalogues import active_entries
 from aluna.core.concurrency import VersionedFormMixin
-from aluna.core.widgets import DateTimeInput
+from aluna.core.widgets import DateTimeInput, PickerInput
 
 from ..models import (
     Aggression,
@@ -83,7 +84,12 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
         label=_("Subject (working alias)"),
         max_length=ALIAS_MAX_LENGTH,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
+        widget=PickerInput(
+            search_url=reverse_lazy("accompaniment:subject-picker-search"),
+            target="subject",
+            attrs={"enterkeyhint": "next"},
+        ),
+        help_text=_("Type part of the alias or the initials and choose from the list."),
     )
     subject = forms.ModelChoiceField(
         label=_("Subject"),
