@@ -1,11 +1,12 @@
-"""Trigram indexes for the subject pickers' type-ahead (PostgreSQL only).
+"""Indexes for the subject pickers' type-ahead (PostgreSQL only).
 
 The pickers search "alias contains" and "initials start with" among up to tens of
-thousands of subjects, as someone types. Django writes those lookups as
-UPPER("alias"::text) LIKE UPPER('%…%'): a GIN trigram index over that very
-expression serves them, where the b-tree on alias cannot. pg_trgm is a trusted
-extension (PostgreSQL >= 13): the database owner may create it. SQLite (the demo
-without a server) scans, which is fine at its size.
+thousands of subjects, as someone types (accompaniment.selectors.subjects.
+subject_picker_matches). "alias ILIKE '%…%'" is served by a GIN trigram index on
+the alias; "initials LIKE 'M.L.%'" by a b-tree in pattern order (trigrams ignore
+the dots, so they would match nearly every row). pg_trgm is a trusted extension
+(PostgreSQL >= 13): the database owner may create it. SQLite (the demo without a
+server) scans, which is fine at its size.
 """
 
 from django.db import migrations
@@ -13,14 +14,14 @@ from django.db import migrations
 FORWARD = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS subject_alias_trgm_idx
-    ON accompaniment_politicalsubject USING gin ((UPPER(alias::text)) gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS subject_initials_trgm_idx
-    ON accompaniment_politicalsubject USING gin (initials gin_trgm_ops);
+    ON accompaniment_politicalsubject USING gin (alias gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS subject_initials_prefix_idx
+    ON accompaniment_politicalsubject (initials varchar_pattern_ops);
 """
 
 BACKWARD = """
 DROP INDEX IF EXISTS subject_alias_trgm_idx;
-DROP INDEX IF EXISTS subject_initials_trgm_idx;
+DROP INDEX IF EXISTS subject_initials_prefix_idx;
 """
 
 

@@ -167,3 +167,16 @@ def test_bad_input_gets_a_clear_400(login, accompanier, query):
         "Type part of an alias or the initials.",
         "Type at most 80 characters.",
     }
+
+
+def test_wildcards_typed_are_taken_literally(login, accompanier, db):
+    client = login(accompanier)
+    PoliticalSubjectFactory(alias="Radio 100%", created_by=accompanier)
+    PoliticalSubjectFactory(alias="Radio_Sur", created_by=accompanier)
+    PoliticalSubjectFactory(alias="Radio Norte", created_by=accompanier)
+
+    percent = client.post(SEARCH, {"q": "%"})
+    underscore = client.post(SEARCH, {"q": "o_S"})
+
+    assert _aliases(percent) == ["Radio 100%"]
+    assert _aliases(underscore) == ["Radio_Sur"]
