@@ -63,6 +63,7 @@ class _CrisisFieldsMixin:
             self.fields[name].widget.attrs["maxlength"] = TEXT_MAX_LENGTH
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
         self.fields["responders"].queryset = crisis_staff_choices()
+        self.fields["contacted_at"].widget.attrs["class"] = "form-control"
         self.fields["channel"].widget.attrs["class"] = "btn-check"
         self.fields["risk_level"].widget.attrs["class"] = "btn-check"
         for name in ("immediate_needs", "responders"):
@@ -81,7 +82,7 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
     """
 
     subject_query = forms.CharField(
-        label=_("Subject (working alias)"),
+        label=_("Working alias or initials"),
         max_length=ALIAS_MAX_LENGTH,
         required=False,
         widget=PickerInput(

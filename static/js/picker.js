@@ -145,7 +145,7 @@
     if (!this.options.length) {
       this.close();
       this.more.hidden = !more;
-      this.say(this.text("none"));
+      this.say(this.text(results.length ? "taken" : "none"));
       return;
     }
     this.listbox.hidden = false;

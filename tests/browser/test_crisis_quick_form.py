@@ -54,7 +54,7 @@ def test_accompanier_can_log_a_crisis_on_a_phone_in_at_most_12_interactions(
     form = page.get_by_test_id("crisis-form")
     expect(form).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
-    act(form.get_by_label("Subject (working alias)").fill("Semilla"))
+    act(form.get_by_role("combobox", name="Working alias or initials").fill("Semilla"))
     act(form.get_by_text("Phone", exact=True).click())
     act(form.get_by_text("Critical", exact=True).click())
     act(form.get_by_text("Immediate needs", exact=True).click())
@@ -83,7 +83,7 @@ def test_accompanier_is_taken_to_the_first_wrong_field_after_an_error(
     _sign_in(page, login(accompanier), live_server)
     page.goto(live_server.url + reverse("crisis:crisis-create"))
     form = page.get_by_test_id("crisis-form")
-    form.get_by_label("Subject (working alias)").fill("Semilla")
+    form.get_by_role("combobox", name="Working alias or initials").fill("Semilla")
 
     # Act
     page.get_by_test_id("crisis-save").click()

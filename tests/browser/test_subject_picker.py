@@ -64,7 +64,7 @@ def test_accompanier_logs_a_crisis_on_a_phone_by_typing_part_of_an_alias(
 
     # Act: the big button, part of the alias, the keyboard to pick the second match.
     act(page.get_by_test_id("home-log-crisis").click())
-    box = page.get_by_role("combobox", name="Subject (working alias)")
+    box = page.get_by_role("combobox", name="Working alias or initials")
     act(box.press_sequentially("semi", delay=20), times=4)
     listbox = page.get_by_role("listbox")
     expect(listbox.get_by_role("option")).to_have_count(2)
