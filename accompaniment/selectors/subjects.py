@@ -202,6 +202,12 @@ class _ILikeContains(IContains):
         return f"{lhs_sql} ILIKE %s", (*lhs_params, pattern)
 
 
+def picker_label(subject) -> str:
+    """What a picker shows of a subject: "Radio Norte (M.L.)", the alias and, when
+    known, the initials (never the name)."""
+    return f"{subject.alias} ({subject.initials})" if subject.initials else subject.alias
+
+
 def _initials_prefix(query: str) -> str:
     """ "M.L." or "ML" -> "M.L." (how initials are stored); "" when `query` does not
     look like initials: dots, or two or three capitals."""

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from aluna.core.access import role_required
 from aluna.core.roles import Role
 
-from ..selectors.subjects import PICKER_QUERY_MAX_LENGTH, subject_picker_matches
+from ..selectors.subjects import PICKER_QUERY_MAX_LENGTH, picker_label, subject_picker_matches
 from ..services.subjects import subject_record_picker_search
 
 
@@ -40,8 +40,3 @@ def subject_picker_search(request):
         for s in subjects
     ]
     return JsonResponse({"results": results, "more": more})
-
-
-def picker_label(subject) -> str:
-    """ "Radio Norte (M.L.)": the alias and, when known, the initials."""
-    return f"{subject.alias} ({subject.initials})" if subject.initials else subject.alias

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .widgets import PickedValues, speed_up_selects
+from .widgets import PickedValue, PickedValues, speed_up_selects
 
 
 def active_or_current(model: type[Model], current_ids=()) -> QuerySet:
@@ -36,6 +36,45 @@ class BootstrapWidgetsMixin:
             widget.attrs.setdefault("class", css)
 
 
+def _resolve_term(resolve, term: str):
+    """The one record `term` names (it matches one, or exactly one's label), or the
+    reason it names none: (record, None) or (None, message)."""
+    matches, more = resolve(term)
+    exact = [m for m in matches if str(m).casefold() == term.casefold()]
+    if len(matches) == 1 or len(exact) == 1:
+        return (exact or matches)[0], None
+    if not matches:
+        return None, _("“%(term)s”: none of your cases matches it.") % {"term": term}
+    found = ", ".join(str(m) for m in matches) + (", …" if more else "")
+    message = _("“%(term)s” matches several: %(found)s. Type the whole alias.")
+    return None, message % {"term": term, "found": found}
+
+
+class PickerChoiceField(forms.ModelChoiceField):
+    """A record chosen with a type-ahead picker (`widgets.PickerSelect`).
+
+    Without JavaScript, what is left in the picker's search box is resolved with
+    `resolve(term) -> (matches, more)` among what the user may choose; a pick made
+    with the list wins over the text.
+    """
+
+    def __init__(self, *args, resolve=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resolve = resolve
+
+    def prepare_value(self, value):
+        return value if isinstance(value, PickedValue) else super().prepare_value(value)
+
+    def clean(self, value):
+        query = getattr(value, "query", "")
+        if value in (None, "") and query and self.resolve is not None:
+            record, error = _resolve_term(self.resolve, query)
+            if error:
+                raise ValidationError(error)
+            value = str(record.pk)
+        return super().clean(str(value) if value is not None else value)
+
+
 class PickerMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Records chosen with a type-ahead picker (`widgets.PickerSelectMultiple`).
 
@@ -63,18 +102,11 @@ class PickerMultipleChoiceField(forms.ModelMultipleChoiceField):
         for term in (" ".join(part.split()) for part in re.split(r"[,;]", query)):
             if not term:
                 continue
-            matches, more = self.resolve(term)
-            exact = [m for m in matches if str(m).casefold() == term.casefold()]
-            if len(matches) == 1 or len(exact) == 1:
-                ids.append(str((exact or matches)[0].pk))
-            elif not matches:
-                errors.append(_("“%(term)s”: none of your cases matches it.") % {"term": term})
+            record, error = _resolve_term(self.resolve, term)
+            if error:
+                errors.append(error)
             else:
-                found = ", ".join(str(m) for m in matches) + (", …" if more else "")
-                errors.append(
-                    _("“%(term)s” matches several: %(found)s. Type the whole alias.")
-                    % {"term": term, "found": found}
-                )
+                ids.append(str(record.pk))
         if errors:
             raise ValidationError(errors)
         return ids

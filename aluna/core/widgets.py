@@ -103,17 +103,30 @@ class PickedValues(list):
     query = ""
 
 
+class PickedValue(str):
+    """One id a picker sent ("" for none), and the text left in its search box."""
+
+    query = ""
+
+
+def _query_of(data, name: str) -> str:
+    return " ".join(str(data.get(f"{name}_query", "")).split())
+
+
 class _PickerMixin:
     """A type-ahead picker (ARIA 1.2 combobox + listbox, static/js/picker.js) over a
     search endpoint that is POSTed to (the text typed never reaches a URL), answering
-    {"results": [{"id", "label"}], "more": bool}. Without JavaScript it is the plain
-    text box it starts as, and the form resolves what was typed.
+    {"results": [{"id", "alias", "label"}], "more": bool}. Without JavaScript it is
+    the plain text box it starts as, and the form resolves what was typed
+    (aluna.core.forms.PickerChoiceField / PickerMultipleChoiceField).
 
+    Not a Select: crispy forms would render a Select's every option itself.
     Rendered by templates/includes/picker.html through the project's template engine.
     """
 
     template = "includes/picker.html"
     multiple = False
+    shows_chosen = False
 
     def __init__(self, *, search_url, target: str = "", attrs=None, **kwargs):
         super().__init__(attrs=attrs, **kwargs)
@@ -123,11 +136,13 @@ class _PickerMixin:
     def picker_context(self, name, value, attrs) -> dict:
         attrs = {**self.attrs, **(attrs or {})}
         widget_id = attrs.pop("id", None) or f"id_{name}"
-        css = attrs.pop("class", "")
+        # Bootstrap helpers may hand a select's class: the box is a text input.
+        css = " ".join(c for c in attrs.pop("class", "").split() if c != "form-select")
         return {
             "id": widget_id,
             "search_url": str(self.search_url),
             "multiple": self.multiple,
+            "shows_chosen": self.shows_chosen,
             "attrs": attrs,
             "css": css,
         }
@@ -138,8 +153,9 @@ class _PickerMixin:
 
 
 class PickerInput(_PickerMixin, forms.TextInput):
-    """One value: the search box is the field itself (`name`); a pick is sent as a
-    hidden `target` input with the chosen id, which the form prefers to the text."""
+    """The search box is the field itself (`name`); a pick is sent as a hidden
+    `target` input with the chosen id, which the form prefers to the text (the
+    crisis quick form's subject)."""
 
     def get_picker_context(self, name, value, attrs) -> dict:
         return {
@@ -151,16 +167,11 @@ class PickerInput(_PickerMixin, forms.TextInput):
         }
 
 
-class PickerSelectMultiple(_PickerMixin, forms.SelectMultiple):
-    """Several values: each one chosen is a ticked checkbox `name` (untick it to take
-    it out, with or without JavaScript); the search box is `<name>_query`."""
+class _ChosenPicker(_PickerMixin, forms.Widget):
+    """What is chosen shows as ticked checkboxes named `name` (untick one to take it
+    out, with or without JavaScript); the search box is `<name>_query`."""
 
-    multiple = True
-
-    def value_from_datadict(self, data, files, name):
-        values = PickedValues(super().value_from_datadict(data, files, name) or [])
-        values.query = " ".join(str(data.get(f"{name}_query", "")).split())
-        return values
+    shows_chosen = True
 
     def chosen(self, values) -> list[tuple[str, str]]:
         """(id, label) of the chosen values that are still valid choices."""
@@ -176,7 +187,10 @@ class PickerSelectMultiple(_PickerMixin, forms.SelectMultiple):
         return [(pk, label(by_id[pk])) for pk in dict.fromkeys(ids) if pk in by_id]
 
     def get_picker_context(self, name, value, attrs) -> dict:
-        values = value if isinstance(value, list | tuple) else [value]
+        if isinstance(value, list | tuple):
+            values = value
+        else:
+            values = [] if value in (None, "") else [value]
         return {
             **self.picker_context(name, value, attrs),
             "query_name": f"{name}_query",
@@ -184,3 +198,28 @@ class PickerSelectMultiple(_PickerMixin, forms.SelectMultiple):
             "target": name,
             "chosen": self.chosen(values),
         }
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+
+class PickerSelect(_ChosenPicker):
+    """One record (a ModelChoiceField): a new pick replaces the one chosen."""
+
+    def value_from_datadict(self, data, files, name):
+        value = PickedValue(data.get(name) or "")
+        value.query = _query_of(data, name)
+        return value
+
+
+class PickerSelectMultiple(_ChosenPicker):
+    """Several records (a ModelMultipleChoiceField): each pick is added."""
+
+    multiple = True
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        values = PickedValues(getter(name) if getter else data.get(name) or [])
+        values.query = _query_of(data, name)
+        return values

@@ -52,7 +52,7 @@
   Picker.prototype.bind = function () {
     var self = this;
     this.input.addEventListener("input", function () {
-      if (!self.multiple) { self.clearPick(); }
+      if (!self.chosen) { self.clearPick(); }
       window.clearTimeout(self.timer);
       self.timer = window.setTimeout(function () { self.search(); }, DELAY_MS);
     });
@@ -184,7 +184,8 @@
     if (!option) { return; }
     var id = option.getAttribute("data-id");
     var label = option.textContent;
-    if (this.multiple) {
+    if (this.chosen) {
+      if (!this.multiple) { this.chosen.textContent = ""; }
       this.addChosen(id, label);
       this.input.value = "";
       this.say(label + ": " + this.text("added"));

@@ -1,5 +1,6 @@
 """The subject picker in the browser: a crisis logged on a phone by typing part of an
-alias and picking with the keyboard; an aggression with two subjects picked."""
+alias and picking with the keyboard; an aggression with two subjects picked; a
+subject enrolled in a cohort (one value: a new pick replaces the last)."""
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,8 @@ from playwright.sync_api import expect
 from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory
 from accompaniment.models import AggressionType
 from crisis.models import Aggression, CrisisIntervention
+from training.factories import CohortFactory
+from training.models import Enrolment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,3 +131,35 @@ def test_accompanier_picks_two_subjects_affected_by_an_aggression(
         "Colectivo Semilla",
         "Semillero del Sur",
     }
+
+
+def test_coordinator_enrols_a_subject_in_a_cohort_picked_with_the_keyboard(
+    page, live_server, login, coordinator, pablos_cases
+):
+    semilla, sur = pablos_cases
+    cohort = CohortFactory()
+    _sign_in(page, login(coordinator), live_server)
+    page.goto(
+        live_server.url + reverse("training:participant-add", kwargs={"cohort_id": cohort.pk})
+    )
+
+    box = page.locator("#id_subject")
+    expect(box).to_have_attribute("role", "combobox")
+    box.press_sequentially("semill")
+    listbox = page.locator("#id_subject-listbox")
+    expect(listbox.get_by_role("option")).to_have_count(3)
+    box.press("ArrowDown")
+    box.press("Enter")
+    box.press_sequentially("sur")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    box.press("ArrowDown")
+    box.press("Enter")
+    chosen = page.locator("[data-picker-chosen] input:checked")
+    expect(chosen).to_have_count(1)
+    expect(chosen).to_have_value(str(sur.pk))
+    page.get_by_test_id("training-form").get_by_role("button", name="Save").click()
+
+    expect(page).to_have_url(
+        live_server.url + reverse("training:cohort-detail", kwargs={"cohort_id": cohort.pk})
+    )
+    assert Enrolment.objects.get().participant.subject_id == sur.pk
