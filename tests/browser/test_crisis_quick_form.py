@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from crisis.models import CrisisIntervention
+from tests.fixtures.pagecheck import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,3 +99,4 @@ def test_accompanier_is_taken_to_the_first_wrong_field_after_an_error(
     described_by = first_channel.get_attribute("aria-describedby")
     assert page.locator(f"#{described_by}").inner_text() == "Say how the contact happened."
     expect(page.locator("#id_risk_level_0")).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == []

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory
 from accompaniment.models import AggressionType
 from crisis.models import Aggression, CrisisIntervention
+from tests.fixtures.pagecheck import axe_violations
 from training.factories import CohortFactory
 from training.models import Enrolment
 
@@ -76,6 +77,7 @@ def test_accompanier_logs_a_crisis_on_a_phone_by_typing_part_of_an_alias(
     )
     expect(listbox.get_by_role("option").nth(1)).to_have_text(f"Semillero del Sur ({sur.initials})")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    assert axe_violations(page) == []
     act(box.press("ArrowDown"))
     act(box.press("ArrowDown"))
     expect(box).to_have_attribute(
@@ -87,6 +89,7 @@ def test_accompanier_logs_a_crisis_on_a_phone_by_typing_part_of_an_alias(
     form = page.get_by_test_id("crisis-form")
     act(form.get_by_text("Phone", exact=True).click())
     act(form.get_by_text("Critical", exact=True).click())
+    assert axe_violations(page) == []
     act(page.get_by_test_id("crisis-save").click())
 
     # Assert: saved for the subject picked, in 11 interactions from home (4 of them letters).
@@ -123,6 +126,7 @@ def test_accompanier_picks_two_subjects_affected_by_an_aggression(
     chosen = page.locator("[data-picker-chosen] input:checked")
     expect(chosen).to_have_count(2)
     expect(box).to_have_value("")
+    assert axe_violations(page) == []
     page.get_by_test_id("save-aggression").click()
 
     expect(page.get_by_test_id("aggression-subjects")).to_be_visible()
