@@ -219,11 +219,12 @@ def _initials_prefix(query: str) -> str:
 
 
 def subject_picker_matches(
-    *, user, query: str, limit: int = PICKER_LIMIT
+    *, user, query: str, limit: int = PICKER_LIMIT, collectives_only: bool = False
 ) -> tuple[list[PoliticalSubject], bool]:
     """The type-ahead of the subject pickers: live subjects in the user's scope whose
     working alias contains `query`, or whose initials start with it ("M.L.", "ML").
-    An exact alias first, then by alias. At most `limit`, and whether more match.
+    An exact alias first, then by alias. At most `limit`, and whether more match;
+    `collectives_only` leaves out individual defenders (memberships).
     Reads id, alias and initials only (the name stays encrypted in the row); the
     indexes of migration 0007 serve both conditions."""
     query = " ".join((query or "").split())[:PICKER_QUERY_MAX_LENGTH]
@@ -233,9 +234,11 @@ def subject_picker_matches(
     initials = _initials_prefix(query)
     if initials:
         condition |= Q(initials__startswith=initials)
+    scope = subjects_for_user(user=user)
+    if collectives_only:
+        scope = scope.exclude(kind__code=INDIVIDUAL_KIND_CODE)
     rows = list(
-        subjects_for_user(user=user)
-        .filter(condition, is_archived=False)
+        scope.filter(condition, is_archived=False)
         .annotate(
             exact=Case(
                 When(alias__iexact=query, then=Value(0)),

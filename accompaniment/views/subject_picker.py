@@ -23,6 +23,7 @@ class PickerSearchForm(forms.Form):
             "max_length": gettext_lazy("Type at most 80 characters."),
         },
     )
+    kind = forms.ChoiceField(choices=[("", ""), ("collective", "collective")], required=False)
 
 
 @role_required(Role.COORDINATION, Role.ACCOMPANIMENT)
@@ -33,7 +34,11 @@ def subject_picker_search(request):
     if not form.is_valid():
         error = form.errors["q"][0] if "q" in form.errors else _("Check what you typed.")
         return JsonResponse({"results": [], "more": False, "error": error}, status=400)
-    subjects, more = subject_picker_matches(user=request.user, query=form.cleaned_data["q"])
+    subjects, more = subject_picker_matches(
+        user=request.user,
+        query=form.cleaned_data["q"],
+        collectives_only=form.cleaned_data["kind"] == "collective",
+    )
     subject_record_picker_search(actor=request.user, results=len(subjects), request=request)
     results = [
         {"id": str(s.pk), "alias": s.alias, "initials": s.initials, "label": picker_label(s)}

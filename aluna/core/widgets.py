@@ -128,10 +128,12 @@ class _PickerMixin:
     multiple = False
     shows_chosen = False
 
-    def __init__(self, *, search_url, target: str = "", attrs=None, **kwargs):
-        super().__init__(attrs=attrs, **kwargs)
+    def __init__(self, *, search_url, target: str = "", search_kind: str = "", attrs=None):
+        super().__init__(attrs=attrs)
         self.search_url = search_url
         self.target = target
+        # Sent with every search as `kind` (the endpoint narrows what it answers).
+        self.search_kind = search_kind
 
     def picker_context(self, name, value, attrs) -> dict:
         attrs = {**self.attrs, **(attrs or {})}
@@ -141,6 +143,7 @@ class _PickerMixin:
         return {
             "id": widget_id,
             "search_url": str(self.search_url),
+            "search_kind": self.search_kind,
             "multiple": self.multiple,
             "shows_chosen": self.shows_chosen,
             "attrs": attrs,

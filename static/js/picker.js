@@ -24,6 +24,7 @@
     this.multiple = box.hasAttribute("data-multiple");
     this.target = box.getAttribute("data-target");
     this.url = box.getAttribute("data-search-url");
+    this.kind = box.getAttribute("data-search-kind");
     this.options = [];
     this.active = -1;
     this.timer = null;
@@ -106,6 +107,7 @@
     var sent = ++this.sent;
     var body = new URLSearchParams();
     body.set("q", query);
+    if (this.kind) { body.set("kind", this.kind); }
     fetch(this.url, {
       method: "POST",
       credentials: "same-origin",

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory
+from accompaniment.factories import CollectiveFactory, PoliticalSubjectFactory, ProcessFactory
 from accompaniment.selectors.subjects import PICKER_LIMIT
 from aluna.audit.models import AuditEvent
 
@@ -180,3 +180,32 @@ def test_wildcards_typed_are_taken_literally(login, accompanier, db):
 
     assert _aliases(percent) == ["Radio 100%"]
     assert _aliases(underscore) == ["Radio_Sur"]
+
+
+def test_a_collectives_picker_leaves_out_individual_defenders(login, accompanier, db):
+    client = login(accompanier)
+    CollectiveFactory(alias="Radio Comunitaria", created_by=accompanier)
+    PoliticalSubjectFactory(alias="Radio Norte", created_by=accompanier)
+
+    everyone = client.post(SEARCH, {"q": "radio"})
+    collectives = client.post(SEARCH, {"q": "radio", "kind": "collective"})
+    unknown = client.post(SEARCH, {"q": "radio", "kind": "planet"})
+
+    assert _aliases(everyone) == ["Radio Comunitaria", "Radio Norte"]
+    assert _aliases(collectives) == ["Radio Comunitaria"]
+    assert unknown.status_code == 400
+
+
+def test_a_defender_joins_a_collective_typed_without_javascript(login, accompanier, db):
+    client = login(accompanier)
+    defender = PoliticalSubjectFactory(alias="Girasol", created_by=accompanier)
+    collective = CollectiveFactory(alias="Radio Comunitaria", created_by=accompanier)
+    url = reverse("accompaniment:membership-create", kwargs={"subject_id": defender.pk})
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"collective_query": "radio comunitaria", "role": "vocera"})
+
+    assert 'data-search-kind="collective"' in page
+    assert "Radio Comunitaria" not in page
+    assert response.status_code == 302
+    assert defender.memberships.get().collective == collective
