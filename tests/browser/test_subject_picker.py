@@ -167,3 +167,27 @@ def test_coordinator_enrols_a_subject_in_a_cohort_picked_with_the_keyboard(
         live_server.url + reverse("training:cohort-detail", kwargs={"cohort_id": cohort.pk})
     )
     assert Enrolment.objects.get().participant.subject_id == sur.pk
+
+
+def test_without_javascript_the_picker_is_a_plain_box_that_still_works(
+    browser, live_server, isolated_cache, login, accompanier, pablos_cases
+):
+    semilla, sur = pablos_cases
+    kind = AggressionType.objects.filter(is_active=True).order_by("position").first()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _sign_in(page, login(accompanier), live_server)
+        page.goto(live_server.url + reverse("crisis:aggression-create"))
+        form = page.get_by_test_id("aggression-form")
+        box = form.get_by_role("textbox", name="Political subjects affected")
+        expect(box).not_to_have_attribute("role", "combobox")
+        form.get_by_label("Date and time").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+        form.get_by_label(kind.label_en, exact=True).check()
+        box.fill("Colectivo Semilla, semillero del sur")
+        page.get_by_test_id("save-aggression").click()
+
+        expect(page.get_by_test_id("aggression-subjects")).to_be_visible()
+    finally:
+        context.close()
+    assert set(Aggression.objects.get().subjects.all()) == {semilla, sur}
