@@ -39,7 +39,7 @@ def _follow_up_hours() -> list[int]:
 # --- Saving an intervention ---------------------------------------------------------------
 
 
-def _subject_quick_create(*, actor, alias: str, name: str, kind, state) -> PoliticalSubject:
+def _subject_quick_create(*, actor, alias: str, kind, state, name: str = "") -> PoliticalSubject:
     """A subject with an alias, a kind and a state; the rest is completed later.
     The real name, when the responder knows it, goes only to the encrypted name;
     otherwise the name starts as the alias until the team records it."""
