@@ -191,3 +191,25 @@ def test_without_javascript_the_picker_is_a_plain_box_that_still_works(
     finally:
         context.close()
     assert set(Aggression.objects.get().subjects.all()) == {semilla, sur}
+
+
+def test_after_an_error_the_aggression_form_focuses_its_first_wrong_field(
+    page, live_server, login, accompanier, pablos_cases
+):
+    _sign_in(page, login(accompanier), live_server)
+    page.goto(live_server.url + reverse("crisis:aggression-create"))
+    form = page.get_by_test_id("aggression-form")
+    form.get_by_label("Date and time").fill("")
+
+    page.get_by_test_id("save-aggression").click()
+
+    # crispy's markup (is-invalid) and the plain include's (invalid-feedback) alike.
+    when = form.get_by_label("Date and time")
+    expect(when).to_be_focused()
+    expect(when).to_have_attribute("aria-invalid", "true")
+    box = page.get_by_role("combobox", name="Political subjects affected")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_accessible_description(
+        "Type part of the alias or the initials and choose from the list. "
+        "Choose at least one political subject affected."
+    )
