@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import FederalEntity, PoliticalSubject, PsychosocialField
 from accompaniment.selectors.access import subjects_for_user
-from aluna.core.forms import BootstrapWidgetsMixin
+from accompaniment.selectors.subjects import picker_label, subject_picker_matches
+from aluna.core.forms import BootstrapWidgetsMixin, PickerChoiceField
 from aluna.core.roles import Role
-from aluna.core.widgets import DateInput
+from aluna.core.widgets import DateInput, PickerSelect
 
 from .models import (
     AttendanceStatus,
@@ -122,13 +124,18 @@ class ParticipantForm(BootstrapWidgetsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["state"].queryset = FederalEntity.objects.filter(is_active=True)
         if user.has_role(Role.COORDINATION):
-            self.fields["subject"].queryset = (
-                subjects_for_user(user=user).filter(is_archived=False).order_by("alias")
+            # Picked by type-ahead among tens of thousands (same scope as the picker).
+            self.fields["subject"] = PickerChoiceField(
+                label=self.fields["subject"].label,
+                queryset=subjects_for_user(user=user).filter(is_archived=False),
+                required=False,
+                widget=PickerSelect(search_url=reverse_lazy("accompaniment:subject-picker-search")),
+                resolve=lambda term: subject_picker_matches(user=user, query=term),
+                help_text=_(
+                    "Only when the participant is already accompanied; leave the name empty then."
+                ),
             )
-            self.fields["subject"].label_from_instance = lambda s: s.alias
-            self.fields["subject"].help_text = _(
-                "Only when the participant is already accompanied; leave the name empty then."
-            )
+            self.fields["subject"].label_from_instance = picker_label
         else:
             # Trainers cannot see political subjects.
             del self.fields["subject"]

@@ -1,10 +1,11 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.concurrency import VersionedFormMixin
-from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
-from aluna.core.widgets import DateInput
+from aluna.core.forms import BootstrapWidgetsMixin, PickerChoiceField, active_or_current
+from aluna.core.widgets import DateInput, PickerSelect
 
 from ..models import (
     INDIVIDUAL_KIND_CODE,
@@ -13,7 +14,7 @@ from ..models import (
     PoliticalSubject,
     SubjectKind,
 )
-from ..selectors.subjects import subject_collective_choices
+from ..selectors.subjects import subject_collective_choices, subject_picker_matches
 
 
 class SubjectFilterForm(BootstrapWidgetsMixin, forms.Form):
@@ -113,7 +114,15 @@ class SubjectEditForm(VersionedFormMixin, SubjectForm):
 
 
 class MembershipForm(forms.Form):
-    collective = forms.ModelChoiceField(label=_("Collective"), queryset=None)
+    collective = PickerChoiceField(
+        label=_("Collective"),
+        queryset=None,
+        widget=PickerSelect(
+            search_url=reverse_lazy("accompaniment:subject-picker-search"),
+            search_kind="collective",
+        ),
+        help_text=_("Type part of the alias or the initials and choose from the list."),
+    )
     role = forms.CharField(label=_("Role in the collective"), max_length=120, required=False)
     start_date = forms.DateField(
         label=_("From"),
@@ -134,6 +143,9 @@ class MembershipForm(forms.Form):
             user=user, defender=defender
         )
         self.fields["collective"].label_from_instance = lambda s: f"{s.alias} ({s.kind})"
+        self.fields["collective"].resolve = lambda term: subject_picker_matches(
+            user=user, query=term, collectives_only=True
+        )
 
     def clean(self):
         cleaned = super().clean()

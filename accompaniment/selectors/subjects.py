@@ -1,6 +1,9 @@
 """Reads for the political-subject pages, always scoped to the user."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import re
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.lookups import IContains
 from django.http import Http404
 
 from aluna.encryption.blind_index import blind_index_filter
@@ -19,6 +22,9 @@ from .access import processes_for_user, subject_get_for_user, subjects_for_user
 
 OPEN_STATUSES = (ProcessStatus.OPEN, ProcessStatus.ACTIVE, ProcessStatus.PAUSED)
 NAME_SEARCH_LIMIT = 500
+PICKER_LIMIT = 10
+PICKER_QUERY_MAX_LENGTH = 80
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 SORTS = {
     "alias": ("alias", "id"),
@@ -179,3 +185,68 @@ def subject_file_for_pdf(*, subject: PoliticalSubject) -> list[Process]:
             latest.setdefault(assessment.field, assessment)
         process.latest_assessments = list(latest.values())
     return processes
+
+
+class _ILikeContains(IContains):
+    """`icontains` that PostgreSQL answers from the trigram index on the column:
+    `alias ILIKE '%…%'`. Django's own writes UPPER(alias::text) LIKE UPPER(…), which
+    that index cannot serve and which upper-cases every row (15-25 ms at 10,000
+    subjects, against well under a millisecond). Other databases: plain icontains."""
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(IContains(self.lhs, self.rhs))
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        pattern = f"%{connection.ops.prep_for_like_query(self.rhs)}%"
+        return f"{lhs_sql} ILIKE %s", (*lhs_params, pattern)
+
+
+def picker_label(subject) -> str:
+    """What a picker shows of a subject: "Radio Norte (M.L.)", the alias and, when
+    known, the initials (never the name)."""
+    return f"{subject.alias} ({subject.initials})" if subject.initials else subject.alias
+
+
+def _initials_prefix(query: str) -> str:
+    """ "M.L." or "ML" -> "M.L." (how initials are stored); "" when `query` does not
+    look like initials: dots, or two or three capitals."""
+    letters = _NOT_LETTERS.sub("", query)
+    looks_like_initials = "." in query or (query.isupper() and query == letters)
+    if not looks_like_initials or not 1 <= len(letters) <= 3:
+        return ""
+    return "".join(f"{letter.upper()}." for letter in letters)
+
+
+def subject_picker_matches(
+    *, user, query: str, limit: int = PICKER_LIMIT, collectives_only: bool = False
+) -> tuple[list[PoliticalSubject], bool]:
+    """The type-ahead of the subject pickers: live subjects in the user's scope whose
+    working alias contains `query`, or whose initials start with it ("M.L.", "ML").
+    An exact alias first, then by alias. At most `limit`, and whether more match;
+    `collectives_only` leaves out individual defenders (memberships).
+    Reads id, alias and initials only (the name stays encrypted in the row); the
+    indexes of migration 0007 serve both conditions."""
+    query = " ".join((query or "").split())[:PICKER_QUERY_MAX_LENGTH]
+    if not query:
+        return [], False
+    condition = Q(_ILikeContains(F("alias"), query))
+    initials = _initials_prefix(query)
+    if initials:
+        condition |= Q(initials__startswith=initials)
+    scope = subjects_for_user(user=user)
+    if collectives_only:
+        scope = scope.exclude(kind__code=INDIVIDUAL_KIND_CODE)
+    rows = list(
+        scope.filter(condition, is_archived=False)
+        .annotate(
+            exact=Case(
+                When(alias__iexact=query, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .only("id", "alias", "initials")
+        .order_by("exact", "alias", "pk")[: limit + 1]
+    )
+    return rows[:limit], len(rows) > limit

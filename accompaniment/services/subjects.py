@@ -117,6 +117,19 @@ def subject_record_name_search(*, actor, results: int, request=None) -> None:
         )
 
 
+def subject_record_picker_search(*, actor, results: int, request=None) -> None:
+    """A subject picker's type-ahead answered: audited "search" with the count only
+    (never the text typed, which may be a name)."""
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.SEARCH,
+            actor=actor,
+            target_type=SUBJECT_TARGET,
+            request=request,
+            metadata={"results": results, "by": "picker"},
+        )
+
+
 def membership_create(*, defender: PoliticalSubject, actor, data: dict, request=None) -> Membership:
     """Record that `defender` belongs to a collective. Audited "create"."""
     with transaction.atomic():

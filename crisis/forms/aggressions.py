@@ -8,13 +8,15 @@ the subjects to the user's scope.
 import datetime as dt
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.models import AggressionType, FederalEntity, Perpetrator
+from accompaniment.selectors.subjects import subject_picker_matches
 from aluna.core.concurrency import VersionedFormMixin
-from aluna.core.forms import BootstrapWidgetsMixin, active_or_current
-from aluna.core.widgets import DateInput, DateTimeInput
+from aluna.core.forms import BootstrapWidgetsMixin, PickerMultipleChoiceField, active_or_current
+from aluna.core.widgets import DateInput, DateTimeInput, PickerSelectMultiple
 
 from ..models import Aggression, ReportingBody
 from ..selectors.aggressions import aggression_subject_choices
@@ -23,7 +25,9 @@ NARRATIVE_MAX_LENGTH = 20000
 EARLIEST_DATE = dt.date(1990, 1, 1)
 
 
-class SubjectChoiceField(forms.ModelMultipleChoiceField):
+class SubjectChoiceField(PickerMultipleChoiceField):
+    """The subjects affected, picked by type-ahead among the user's cases."""
+
     def label_from_instance(self, obj):
         return f"{obj.alias} ({obj.initials})" if obj.initials else obj.alias
 
@@ -62,7 +66,8 @@ class AggressionForm(forms.Form):
         label=_("Political subjects affected"),
         queryset=None,
         error_messages={"required": _("Choose at least one political subject affected.")},
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(search_url=reverse_lazy("accompaniment:subject-picker-search")),
+        help_text=_("Type part of the alias or the initials and choose from the list."),
     )
     narrative = forms.CharField(
         label=_("What happened"),
@@ -101,6 +106,7 @@ class AggressionForm(forms.Form):
             Perpetrator, initial.get("perpetrators") or []
         )
         self.fields["subjects"].queryset = aggression_subject_choices(user=user)
+        self.fields["subjects"].resolve = lambda term: subject_picker_matches(user=user, query=term)
         for body, label in ReportingBody.choices:
             flag, on = report_field_names(body)
             self.fields[flag] = forms.BooleanField(label=label, required=False)

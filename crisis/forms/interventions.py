@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from accompaniment.models import AggressionType, FederalEntity, RiskLevel, Subje
 from accompaniment.selectors.access import subjects_for_user
 from accompaniment.selectors.catalogues import active_entries
 from aluna.core.concurrency import VersionedFormMixin
-from aluna.core.widgets import DateTimeInput
+from aluna.core.widgets import DateTimeInput, PickerInput
 
 from ..models import (
     Aggression,
@@ -20,11 +21,16 @@ from ..models import (
     CrisisStatus,
     ImmediateNeed,
 )
-from ..selectors.interventions import aggressions_of_subject, subject_matches_for_crisis
+from ..selectors.interventions import (
+    SUBJECT_MATCH_LIMIT,
+    aggressions_of_subject,
+    subject_matches_for_crisis,
+)
 from ..selectors.roster import crisis_staff_choices
 
 TEXT_MAX_LENGTH = 5_000
 ALIAS_MAX_LENGTH = 80
+NAME_MAX_LENGTH = 200
 # A contact logged a few minutes late from another device clock is fine; the future is not.
 MAX_FUTURE = dt.timedelta(minutes=10)
 MAX_PAST = dt.timedelta(days=60)
@@ -57,6 +63,7 @@ class _CrisisFieldsMixin:
             self.fields[name].widget.attrs["maxlength"] = TEXT_MAX_LENGTH
             self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
         self.fields["responders"].queryset = crisis_staff_choices()
+        self.fields["contacted_at"].widget.attrs["class"] = "form-control"
         self.fields["channel"].widget.attrs["class"] = "btn-check"
         self.fields["risk_level"].widget.attrs["class"] = "btn-check"
         for name in ("immediate_needs", "responders"):
@@ -67,15 +74,23 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
     """Subject, when, how and risk are required; everything else can wait.
 
     The subject is found by its working alias among the user's cases: one match is
-    taken, several are offered as a choice, none offers the quick creation (alias,
-    kind, state). Names are never asked for here.
+    taken, several are offered as a choice. The search text is never stored: a
+    subject that is not in the user's cases is created only through the explicit
+    "new subject" step (new_alias, new_name, new_kind, new_state), which warns never
+    to write the real name as the alias; the real name, if known, goes to the
+    subject's encrypted name.
     """
 
     subject_query = forms.CharField(
-        label=_("Subject (working alias)"),
+        label=_("Working alias or initials"),
         max_length=ALIAS_MAX_LENGTH,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
+        widget=PickerInput(
+            search_url=reverse_lazy("accompaniment:subject-picker-search"),
+            target="subject",
+            attrs={"enterkeyhint": "next"},
+        ),
+        help_text=_("Type part of the alias or the initials and choose from the list."),
     )
     subject = forms.ModelChoiceField(
         label=_("Subject"),
@@ -84,8 +99,18 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose a subject from your cases.")},
     )
-    create_subject = forms.BooleanField(
-        label=_("New subject: create it with this alias"), required=False
+    new_alias = forms.CharField(
+        label=_("Working alias of the new subject"),
+        max_length=ALIAS_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    new_name = forms.CharField(
+        label=_("Real name, if you know it"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted: it never shows in lists, alerts or e-mails."),
     )
     new_kind = forms.ModelChoiceField(label=_("Kind"), queryset=None, required=False)
     new_state = forms.ModelChoiceField(label=_("State"), queryset=None, required=False)
@@ -136,6 +161,7 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
         self._setup_common(user=user)
         self.preset_subject = subject
         self.candidates: list = [subject] if subject is not None else []
+        self.more_candidates = False
         self.fields["subject"].queryset = subjects_for_user(user=user).filter(is_archived=False)
         self.fields["new_kind"].queryset = active_entries(SubjectKind)
         self.fields["new_state"].queryset = active_entries(FederalEntity)
@@ -149,7 +175,9 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
         self.fields["new_state"].widget.attrs["class"] = "form-select"
         self.fields["aggression"].widget.attrs["class"] = "form-select"
         self.fields["subject"].widget.attrs["class"] = "btn-check"
-        self.fields["create_subject"].widget.attrs["class"] = "form-check-input"
+        for name in ("new_alias", "new_name"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["new_alias"].widget.attrs["aria-describedby"] = "new-subject-warning"
         self.initial.setdefault(
             "contacted_at", timezone.localtime().replace(second=0, microsecond=0)
         )
@@ -197,18 +225,44 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
     def clean_subject_query(self):
         return " ".join(self.cleaned_data["subject_query"].split())
 
+    def clean_new_alias(self):
+        return " ".join(self.cleaned_data["new_alias"].split())
+
+    def clean_new_name(self):
+        return " ".join(self.cleaned_data["new_name"].split())
+
+    @property
+    def creating_subject(self) -> bool:
+        """The person opened the new-subject step and wrote in it."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return bool(data.get("new_alias") or data.get("new_name"))
+
+    def _clean_new_subject(self, cleaned) -> None:
+        alias, name = cleaned.get("new_alias", ""), cleaned.get("new_name", "")
+        if cleaned.get("subject") is not None:
+            self.add_error(
+                "new_alias",
+                _("Choose a subject from your cases or create a new one, not both."),
+            )
+            return
+        if not alias:
+            self.add_error("new_alias", _("Give the new subject a working alias."))
+        elif name and alias.casefold() == name.casefold():
+            self.add_error(
+                "new_alias", _("The working alias cannot be the real name: invent another one.")
+            )
+        if not cleaned.get("new_kind"):
+            self.add_error("new_kind", _("Choose the kind of the new subject."))
+
     def clean(self):
         cleaned = super().clean()
         if self.errors.get("subject"):
             return cleaned
         subject = cleaned.get("subject")
         query = cleaned.get("subject_query", "")
-        if subject is None and cleaned.get("create_subject"):
-            if not query:
-                self.add_error("subject_query", _("Give the working alias of the new subject."))
-            if not cleaned.get("new_kind"):
-                self.add_error("new_kind", _("Choose the kind of the new subject."))
-            cleaned["new_alias"] = query
+        if self.creating_subject:
+            # The search text is left alone: only the new-subject step names a subject.
+            self._clean_new_subject(cleaned)
         elif subject is None:
             matches = subject_matches_for_crisis(user=self.user, query=query)
             if not query:
@@ -216,14 +270,15 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
             elif len(matches) == 1:
                 cleaned["subject"] = subject = matches[0]
             elif matches:
-                self.candidates = matches
+                self.candidates = matches[:SUBJECT_MATCH_LIMIT]
+                self.more_candidates = len(matches) > SUBJECT_MATCH_LIMIT
                 self.add_error("subject", _("Several subjects match this alias: choose one below."))
             else:
                 self.add_error(
                     "subject_query",
                     _(
-                        "None of your cases has this alias. Check it, or tick "
-                        "“New subject” to create it."
+                        "None of your cases has this alias. Check it, or create a new "
+                        "subject below."
                     ),
                 )
         if subject is not None:

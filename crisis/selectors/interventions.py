@@ -127,7 +127,8 @@ def crisis_board_for_user(*, user) -> QuerySet[CrisisIntervention]:
 
 
 def subject_matches_for_crisis(*, user, query: str) -> list[PoliticalSubject]:
-    """Subjects in the user's scope whose alias contains `query` (an exact alias first)."""
+    """Subjects in the user's scope whose alias contains `query` (an exact alias first):
+    at most SUBJECT_MATCH_LIMIT + 1, so the caller can tell there are more."""
     query = (query or "").strip()
     if not query:
         return []
@@ -135,7 +136,8 @@ def subject_matches_for_crisis(*, user, query: str) -> list[PoliticalSubject]:
     exact = list(scope.filter(alias__iexact=query)[:2])
     if len(exact) == 1:
         return exact
-    return list(scope.filter(alias__icontains=query).order_by("alias")[:SUBJECT_MATCH_LIMIT])
+    matches = scope.filter(alias__icontains=query).order_by("alias", "pk")
+    return list(matches[: SUBJECT_MATCH_LIMIT + 1])
 
 
 def aggressions_of_subject(*, subject) -> QuerySet[Aggression]:

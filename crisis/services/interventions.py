@@ -39,10 +39,13 @@ def _follow_up_hours() -> list[int]:
 # --- Saving an intervention ---------------------------------------------------------------
 
 
-def _subject_quick_create(*, actor, alias: str, kind, state) -> PoliticalSubject:
-    """A subject with just an alias, a kind and a state; the rest is completed later.
-    The (encrypted) name starts as the alias until the team records it."""
-    subject = PoliticalSubject(name=alias, alias=alias, kind=kind, state=state, created_by=actor)
+def _subject_quick_create(*, actor, alias: str, kind, state, name: str = "") -> PoliticalSubject:
+    """A subject with an alias, a kind and a state; the rest is completed later.
+    The real name, when the responder knows it, goes only to the encrypted name;
+    otherwise the name starts as the alias until the team records it."""
+    subject = PoliticalSubject(
+        name=name or alias, alias=alias, kind=kind, state=state, created_by=actor
+    )
     subject.save(force_insert=True)
     return subject
 
@@ -73,7 +76,8 @@ def _emergency_process_for(*, subject: PoliticalSubject, actor, responders) -> P
 def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
     """Log an emergency accompaniment from the validated quick form.
 
-    Side effects, in one transaction: quick-creates the subject when asked; finds the
+    Side effects, in one transaction: creates the subject from the new-subject step
+    (`new_alias`, `new_name`, `new_kind`, `new_state`) when no `subject` is given; finds the
     subject's open crisis process or opens one (lead = `actor`, team += responders);
     inserts the intervention (a new aggression with the given types when asked);
     schedules the follow-ups at now + CRISIS_FOLLOW_UP_HOURS; writes an audit event.
@@ -87,6 +91,7 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
             subject = _subject_quick_create(
                 actor=actor,
                 alias=data["new_alias"],
+                name=data.get("new_name", ""),
                 kind=data["new_kind"],
                 state=data.get("new_state"),
             )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from crisis.models import CrisisIntervention
+from tests.fixtures.pagecheck import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,7 +55,7 @@ def test_accompanier_can_log_a_crisis_on_a_phone_in_at_most_12_interactions(
     form = page.get_by_test_id("crisis-form")
     expect(form).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
-    act(form.get_by_label("Subject (working alias)").fill("Semilla"))
+    act(form.get_by_role("combobox", name="Working alias or initials").fill("Semilla"))
     act(form.get_by_text("Phone", exact=True).click())
     act(form.get_by_text("Critical", exact=True).click())
     act(form.get_by_text("Immediate needs", exact=True).click())
@@ -73,3 +74,29 @@ def test_accompanier_can_log_a_crisis_on_a_phone_in_at_most_12_interactions(
     assert crisis.risk_level == "critical"
     assert crisis.immediate_needs == ["psychological_first_aid"]
     assert crisis.process.subject_id == team_process.subject_id
+
+
+def test_accompanier_is_taken_to_the_first_wrong_field_after_an_error(
+    phone_page, live_server, login, accompanier, team_process
+):
+    # Arrange: Pablo opens the quick form and forgets the risk level and the channel.
+    page = phone_page
+    _sign_in(page, login(accompanier), live_server)
+    page.goto(live_server.url + reverse("crisis:crisis-create"))
+    form = page.get_by_test_id("crisis-form")
+    form.get_by_role("combobox", name="Working alias or initials").fill("Semilla")
+
+    # Act
+    page.get_by_test_id("crisis-save").click()
+
+    # Assert: the page came back with the errors; the first wrong field (how) has the
+    # focus, is on screen and says what is wrong.
+    expect(page.get_by_test_id("form-errors")).to_be_visible()
+    first_channel = page.locator("#id_channel_0")
+    expect(first_channel).to_be_focused()
+    expect(first_channel).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("label[for=id_channel_0]")).to_be_in_viewport()
+    described_by = first_channel.get_attribute("aria-describedby")
+    assert page.locator(f"#{described_by}").inner_text() == "Say how the contact happened."
+    expect(page.locator("#id_risk_level_0")).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == []

@@ -109,8 +109,8 @@ def test_accompanier_can_quick_create_a_subject_and_a_new_aggression(login, acco
     response = client.post(
         reverse("crisis:crisis-create"),
         _quick_post(
-            subject_query="Defensora del río",
-            create_subject="on",
+            subject_query="",
+            new_alias="Defensora del río",
             new_kind=str(kind.pk),
             new_state=str(state.pk),
             risk_level="critical",
@@ -145,6 +145,8 @@ def test_accompanier_can_quick_create_a_subject_and_a_new_aggression(login, acco
         {"immediate_needs": ["teleportation"]},
         {"responders": ["00000000-0000-0000-0000-000000000000"]},
         {"create_subject": "on", "subject_query": "Nuevo"},
+        {"new_alias": "Nuevo"},
+        {"new_name": "Ana Ruiz"},
         {"aggression_types": ["00000000-0000-0000-0000-000000000000"]},
     ],
 )

@@ -68,6 +68,8 @@ MATRIX = {
     "accounts:heartbeat": (None, everyone(405)),
     "audit:list": (None, only("admin")),
     "accompaniment:subject-create": (None, only("coordinator", "accompanier")),
+    # The pickers' type-ahead: POST only (what is typed never goes into a URL).
+    "accompaniment:subject-picker-search": (None, only("coordinator", "accompanier", ok=405)),
     "accompaniment:subject-detail": ("team_subject_kwargs", team_record()),
     "accompaniment:subject-edit": ("team_subject_kwargs", team_record()),
     "accompaniment:subject-delete": ("team_subject_kwargs", only("coordinator")),

@@ -237,3 +237,33 @@ def test_programme_evaluation_and_follow_up_pages_query_counts_do_not_grow(login
     small = [_queries(client, url) for url in urls]
     grow(10)
     assert [_queries(client, url) for url in urls] == small
+
+
+def test_coordinator_picks_a_subject_by_type_ahead_not_from_a_list_of_all(login, coordinator):
+    cohort = CohortFactory()
+    PoliticalSubjectFactory(alias="Defensora del río")
+    url = reverse("training:participant-add", kwargs={"cohort_id": cohort.pk})
+
+    html = login(coordinator).get(url).content.decode()
+
+    assert '<select name="subject"' not in html
+    assert "Defensora del río" not in html
+    assert html.count('name="subject_query"') == 1
+
+
+def test_coordinator_enrols_a_subject_by_typing_its_alias_without_javascript(login, coordinator):
+    cohort = CohortFactory()
+    subject = PoliticalSubjectFactory(alias="Defensora del río")
+    PoliticalSubjectFactory(alias="Defensora del mar")
+    client = login(coordinator)
+    url = reverse("training:participant-add", kwargs={"cohort_id": cohort.pk})
+
+    ambiguous = client.post(url, {"subject_query": "Defensora", "name": ""})
+    chosen = client.post(url, {"subject_query": "defensora del río", "name": ""})
+
+    assert ambiguous.status_code == 400
+    assert ambiguous.context["form"].errors["subject"] == [
+        "“Defensora” matches several: Defensora del mar, Defensora del río. Type the whole alias."
+    ]
+    assert chosen.status_code == 302
+    assert Enrolment.objects.get().participant.subject == subject
