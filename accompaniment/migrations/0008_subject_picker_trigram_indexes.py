@@ -34,6 +34,6 @@ def _run(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accompaniment", "0006_move_crisis_to_its_app")]
+    dependencies = [("accompaniment", "0007_encrypt_consent_scope")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
