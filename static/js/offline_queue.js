@@ -1,0 +1,201 @@
+// Aluna: what is typed with no signal is kept on the phone and sent when it returns.
+//
+// - A form marked data-offline-queue (the crisis quick form) is sent by fetch: when
+//   the phone is offline, or the POST fails or takes more than a few seconds, the
+//   entry is kept, encrypted (offline_store.js), and the person is told so.
+// - Waiting entries are sent on the `online` event, on every page load and by the
+//   service worker's Background Sync; a badge on every page counts them.
+// - The queue and its key are wiped on logout, and at the first page that says the
+//   session is gone (<html data-offline-epoch="">: the session ended, was closed on
+//   every device or the device was reported compromised).
+(function () {
+  "use strict";
+  var store = window.AlunaStore;
+  var root = document.documentElement;
+  if (!store || !window.indexedDB || !window.crypto || !window.crypto.subtle) return;
+  if (!root.hasAttribute("data-offline-epoch")) return; // an error or offline page: leave it
+  var epoch = root.getAttribute("data-offline-epoch");
+  var textsNode = document.getElementById("aluna-offline-texts");
+  var T = textsNode ? JSON.parse(textsNode.textContent) : {};
+  var SLOW_MS = 4000;
+
+  function text(name, values) {
+    var value = T[name] || name;
+    Object.keys(values || {}).forEach(function (k) { value = value.replace("%(" + k + ")s", values[k]); });
+    return value;
+  }
+
+  function timeOf(date) {
+    return date.toLocaleTimeString(root.lang || "es-MX", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function csrf() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : (root.getAttribute("data-csrf") || "");
+  }
+
+  if (!epoch) {
+    store.wipe().catch(function () {});
+    return;
+  }
+
+  // --- The badge -------------------------------------------------------------------------
+  function refreshBadge() {
+    return store.list().then(function (entries) {
+      var waiting = entries.filter(function (e) { return e.state === "waiting"; }).length;
+      var refused = entries.length - waiting;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-offline-badge]"), function (badge) {
+        var label = badge.querySelector("[data-offline-count]");
+        var parts = [];
+        if (waiting) parts.push(text(waiting === 1 ? "waiting_one" : "waiting_many", { count: waiting }));
+        if (refused) parts.push(text(refused === 1 ? "refused_one" : "refused_many", { count: refused }));
+        if (label) label.textContent = parts.join(" · ");
+        badge.hidden = !parts.length;
+      });
+      return entries;
+    }).catch(function () { return []; });
+  }
+
+  function announce(message, link) {
+    var box = document.querySelector("[data-offline-status]") || document.querySelector("[data-offline-notice]");
+    if (!box) return;
+    box.hidden = false;
+    box.className = box.className.replace(/\balert-\w+\b/g, "") + " alert alert-success";
+    box.textContent = message + " ";
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link; a.textContent = text("see_crisis"); a.className = "alert-link";
+      box.appendChild(a);
+    }
+  }
+
+  function onResult(entry, answer) {
+    document.dispatchEvent(new CustomEvent("aluna:queue-result", { detail: { entry: entry, answer: answer } }));
+    if (answer.outcome === "sent" && entry.kind === "crisis") {
+      var url = null;
+      try { url = JSON.parse(answer.body).url; } catch (e) { url = null; }
+      announce(text("arrived", { time: timeOf(new Date()) }), url);
+    } else if (answer.outcome === "ended") {
+      refreshBadge();
+    }
+  }
+
+  var flushing = null;
+  function flush() {
+    if (flushing) return flushing;
+    flushing = store.flush(epoch, csrf(), onResult)
+      .catch(function () { return []; })
+      .then(function (results) { flushing = null; refreshBadge(); return results; });
+    return flushing;
+  }
+
+  function askBackgroundSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("aluna-queue");
+    }).catch(function () { /* no Background Sync: `online` and the next page load send it */ });
+  }
+
+  // Keep a form's fields for later. meta: {id, kind, url, row}.
+  function keep(meta, form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") fields.push([name, value]);
+    });
+    return store.save(epoch, meta, fields, csrf()).then(function (entry) {
+      refreshBadge();
+      askBackgroundSync();
+      return entry;
+    });
+  }
+
+  window.AlunaQueue = { keep: keep, flush: flush, refreshBadge: refreshBadge, text: text };
+
+  // --- The crisis quick form -------------------------------------------------------------
+  function newKey() {
+    if (window.crypto.randomUUID) return window.crypto.randomUUID();
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function status(form, kind, message) {
+    var box = form.querySelector("[data-offline-status]");
+    if (!box) return;
+    box.hidden = false;
+    box.className = "offline-status mb-3 alert alert-" + kind;
+    box.setAttribute("data-state", kind);
+    box.textContent = message;
+    box.focus && box.scrollIntoView({ block: "nearest" });
+  }
+
+  function keepCrisis(form, button) {
+    var keyInput = form.querySelector("input[name=idempotency_key]");
+    return keep({ id: keyInput.value, kind: "crisis", url: form.getAttribute("action") || window.location.pathname + window.location.search }, form)
+      .then(function () {
+        form.reset();
+        keyInput.value = newKey();
+        status(form, "warning", text("kept"));
+        if (button) button.disabled = false;
+      }, function () {
+        if (button) button.disabled = false;
+        status(form, "danger", text("not_kept"));
+      });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-offline-queue]") || event.defaultPrevented) return;
+    event.preventDefault();
+    var keyInput = form.querySelector("input[name=idempotency_key]");
+    if (keyInput && !keyInput.value) keyInput.value = newKey();
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    if (!navigator.onLine) { keepCrisis(form, button); return; }
+    status(form, "info", text("sending"));
+    var controller = new AbortController();
+    var slow = window.setTimeout(function () { controller.abort(); }, SLOW_MS);
+    fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: new FormData(form), credentials: "same-origin", signal: controller.signal,
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      window.clearTimeout(slow);
+      if (response.status >= 500) { keepCrisis(form, button); return; }
+      if (response.ok && response.redirected && response.url.indexOf("/crisis/") !== -1 && response.url !== window.location.href) {
+        window.location.assign(response.url);
+        return;
+      }
+      // Errors to show, or a session that ended: let the page answer as without JS.
+      HTMLFormElement.prototype.submit.call(form);
+    }, function () {
+      window.clearTimeout(slow);
+      keepCrisis(form, button);
+    });
+  });
+
+  // --- Logout wipes the queue and its key first ------------------------------------------
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-offline-wipe]") || form.getAttribute("data-wiped")) return;
+    event.preventDefault();
+    var go = function () { form.setAttribute("data-wiped", "1"); HTMLFormElement.prototype.submit.call(form); };
+    store.wipe().then(go, go);
+  }, true);
+
+  window.addEventListener("online", flush);
+  if ("serviceWorker" in navigator) {
+    // Background Sync sent an entry while this page was open: the same news as our own.
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "aluna-queue-result") {
+        onResult(event.data.entry, event.data.answer);
+        refreshBadge();
+      }
+    });
+  }
+  store.currentKey(epoch).then(function () {
+    return refreshBadge();
+  }).then(function (entries) {
+    if (entries.length && navigator.onLine) flush();
+  }).catch(function () {});
+})();
