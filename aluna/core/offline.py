@@ -51,6 +51,11 @@ def _texts() -> dict[str, str]:
         "queued_mark": _("Pending on this phone: it will be sent as soon as there is signal."),
         "refused_mark": _("This mark could not be saved. Choose again."),
         "retry": _("Retry"),
+        "draft_restored": _("We brought back what you had typed, kept on this phone."),
+        "draft_offline": _(
+            "There is no signal: what you typed stays on this phone. Save again when "
+            "there is signal."
+        ),
         "offline": _("Not saved: there is no connection."),
         "network": _("Not saved: the connection failed."),
         "timeout": _("Not saved: the server took too long to answer."),

@@ -43,7 +43,7 @@
   function refreshBadge() {
     return store.list().then(function (entries) {
       var waiting = entries.filter(function (e) { return e.state === "waiting"; }).length;
-      var refused = entries.length - waiting;
+      var refused = entries.filter(function (e) { return e.state === "refused"; }).length;
       Array.prototype.forEach.call(document.querySelectorAll("[data-offline-badge]"), function (badge) {
         var label = badge.querySelector("[data-offline-count]");
         var parts = [];
@@ -182,6 +182,83 @@
     var go = function () { form.setAttribute("data-wiped", "1"); HTMLFormElement.prototype.submit.call(form); };
     store.wipe().then(go, go);
   }, true);
+
+  // --- Drafts: form[data-offline-draft="<id>"] (a session note) ---------------------------
+  function fieldsOf(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "csrfmiddlewaretoken") fields.push([name, value]);
+    });
+    return fields;
+  }
+
+  function restore(form, fields) {
+    var seen = {};
+    fields.forEach(function (pair) {
+      var inputs = form.querySelectorAll("[name='" + pair[0].replace(/'/g, "") + "']");
+      Array.prototype.forEach.call(inputs, function (input) {
+        if (input.type === "hidden" || input.type === "file") return;
+        if (input.type === "checkbox" || input.type === "radio") {
+          if (!seen[pair[0]]) { seen[pair[0]] = true; Array.prototype.forEach.call(inputs, function (i) { i.checked = false; }); }
+          if (input.value === pair[1]) input.checked = true;
+        } else if (input.tagName === "SELECT" && input.multiple) {
+          Array.prototype.forEach.call(input.options, function (o) { if (o.value === pair[1]) o.selected = true; });
+        } else {
+          input.value = pair[1];
+        }
+      });
+    });
+  }
+
+  function draftNotice(form, message) {
+    var box = form.querySelector("[data-draft-status]");
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("data-draft-status", "");
+      box.setAttribute("role", "status");
+      box.setAttribute("data-testid", "draft-status");
+      form.insertBefore(box, form.firstChild);
+    }
+    box.className = "alert alert-info py-2";
+    box.textContent = message;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-offline-draft]"), function (form) {
+    var id = form.getAttribute("data-offline-draft");
+    var timer = null;
+    var keepDraft = function (state) {
+      return store.saveDraft(epoch, id, fieldsOf(form), state).catch(function () {});
+    };
+    store.draft(epoch, id).then(function (saved) {
+      if (!saved) return;
+      // The same form again (a reload, errors, a lost signal): take the typed text back.
+      restore(form, saved.fields);
+      draftNotice(form, text("draft_restored"));
+      return keepDraft("draft");
+    }).catch(function () {});
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { keepDraft("draft"); }, 400);
+    });
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      if (!navigator.onLine) {
+        event.preventDefault();
+        keepDraft("draft");
+        draftNotice(form, text("draft_offline"));
+        return;
+      }
+      keepDraft("submitting");
+    });
+  });
+  // A page without the draft's form, reached after it was submitted: it was saved.
+  store.list().then(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.kind !== "draft" || entry.state !== "submitting") return;
+      var id = entry.id.slice("draft:".length);
+      if (!document.querySelector("form[data-offline-draft='" + id.replace(/'/g, "") + "']")) store.remove(entry.id);
+    });
+  }).catch(function () {});
 
   window.addEventListener("online", flush);
   if ("serviceWorker" in navigator) {

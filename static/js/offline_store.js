@@ -102,6 +102,31 @@
     });
   }
 
+  // A draft: a form being typed (a session note), kept so it survives a lost signal and
+  // a reload. Never sent by the queue; the person sends it by saving the form.
+  function saveDraft(epoch, id, fields, state) {
+    return currentKey(epoch).then(function (key) {
+      if (!key) throw new Error("no session");
+      return encrypt(key, { fields: fields });
+    }).then(function (sealed) {
+      var entry = { id: "draft:" + id, kind: "draft", url: "", row: "", keptAt: Date.now(), state: state || "draft", iv: sealed.iv, data: sealed.data };
+      return withStore(ENTRIES, "readwrite", function (store) { return request(store.put(entry)); });
+    });
+  }
+
+  function draft(epoch, id) {
+    return currentKey(epoch).then(function (key) {
+      if (!key) return null;
+      return withStore(ENTRIES, "readonly", function (store) { return request(store.get("draft:" + id)); })
+        .then(function (entry) {
+          if (!entry) return null;
+          return decrypt(key, entry).then(function (payload) {
+            return { state: entry.state, fields: payload.fields, keptAt: entry.keptAt };
+          });
+        });
+    });
+  }
+
   function list() {
     return withStore(ENTRIES, "readonly", function (store) { return request(store.getAll()); })
       .then(function (entries) { return entries.sort(function (a, b) { return a.keptAt - b.keptAt; }); });
@@ -184,6 +209,7 @@
 
   scope.AlunaStore = {
     currentKey: currentKey, wipe: wipe, save: save, list: list, remove: remove,
+    saveDraft: saveDraft, draft: draft,
     decrypt: decrypt, flush: flush
   };
 })(self);

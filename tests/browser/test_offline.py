@@ -8,11 +8,12 @@ mail sink; attendance marks are shown as pending, never as saved, and sent later
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.models import Session as LoginSession
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accompaniment.models import Session
 from crisis.models import CrisisIntervention, OnCallShift
 from crisis.selectors.roster import local_week_start
 from tests.fixtures.browser import open_account_menu
@@ -209,7 +210,7 @@ def test_a_session_ended_elsewhere_wipes_the_queue_at_the_next_contact(
     page.context.set_offline(False)
 
     # "Cerrar sesión en todos los dispositivos" (or a device reported compromised).
-    Session.objects.all().delete()
+    LoginSession.objects.all().delete()
     page.goto(live_server.url + reverse("crisis:crisis-board"))
 
     expect(page.locator("html")).to_have_attribute("data-offline-epoch", "")
@@ -319,3 +320,51 @@ def test_a_failed_save_says_so_at_once_and_retry_saves_it_once(
     assert list(Attendance.objects.values_list("status", flat=True)) == ["late"]
     # htmx itself writes each failed request to the console: expected here.
     page.problems.messages[:] = [m for m in page.problems.messages if "htmx.min.js" not in m]
+
+
+# --- A session note being typed ----------------------------------------------------------
+
+
+def _draft_records(page) -> list[str]:
+    return [e for e in _storage(page)["entries"] if "draft:" in e]
+
+
+def test_a_session_note_survives_a_lost_signal_and_a_reload(
+    phone_page, live_server, login, accompanier, team_process
+):
+    # Arrange: Pablo records a session; he types the note and picks the channel.
+    page = phone_page
+    _sign_in(page, login(accompanier), live_server)
+    url = live_server.url + reverse("accompaniment:session-create", args=[team_process.pk])
+    page.goto(url)
+    _worker_ready(page)
+    form = page.get_by_test_id("session-form")
+    form.get_by_text("Teléfono", exact=True).click()
+    form.get_by_label("Seguridad", exact=True).check()
+    form.get_by_label("Notas", exact=True).fill(CANARY)
+    wait_for(lambda: len(_draft_records(page)) == 1)
+
+    # Act 1: the signal goes; he taps "Guardar", then the page is reloaded.
+    page.context.set_offline(True)
+    page.get_by_test_id("session-save").click()
+    expect(page.get_by_test_id("draft-status")).to_contain_text("No hay señal")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sin conexión")
+
+    # Assert 1: kept on the phone, encrypted; nothing sent.
+    assert CANARY not in _draft_records(page)[0]
+    assert Session.objects.count() == 0
+
+    # Act 2: signal again; he opens the form: what he typed is back; he saves.
+    page.context.set_offline(False)
+    page.goto(url)
+    form = page.get_by_test_id("session-form")
+    expect(form.get_by_label("Notas", exact=True)).to_have_value(CANARY)
+    expect(form.get_by_label("Seguridad", exact=True)).to_be_checked()
+    expect(page.get_by_test_id("draft-status")).to_be_visible()
+    page.get_by_test_id("session-save").click()
+
+    # Assert 2: saved once with the note; the draft is gone from the phone.
+    expect(page.get_by_test_id("session-notes")).to_have_text(CANARY)
+    assert list(Session.objects.values_list("notes", flat=True)) == [CANARY]
+    wait_for(lambda: _draft_records(page) == [])
