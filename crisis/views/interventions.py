@@ -52,6 +52,9 @@ STALE_FIELDS = ("contacted_at", "channel", "risk_level", "status")
 # Header of a POST sent by the phone's queue (static/js/offline_queue.js): nobody is
 # looking at the form, so it gets a JSON answer and an unresolved alias is accepted.
 QUEUE_HEADER = "X-Aluna-Queue"
+# Header of the quick form's own POST (fetch, with signal): answered with where the
+# crisis is, so a slow phone loads the crisis page once instead of twice.
+FETCH_HEADER = "X-Aluna-Fetch"
 
 
 @role_required(*CASE_ROLES)
@@ -72,6 +75,8 @@ def crisis_create(request):
             messages.success(request, _("The crisis was logged and the team is being alerted."))
         else:
             messages.info(request, _("This crisis had already arrived: it is recorded once."))
+        if request.headers.get(FETCH_HEADER) == "1":  # the page goes there itself
+            return _queued_answer(crisis, created)
         return redirect("crisis:crisis-detail", crisis_id=crisis.pk)
     if queued:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)

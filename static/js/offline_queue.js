@@ -158,17 +158,18 @@
     var slow = window.setTimeout(function () { controller.abort(); }, SLOW_MS);
     fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin", signal: controller.signal,
-      headers: { "X-Requested-With": "fetch" }
+      redirect: "manual",
+      headers: { "X-Requested-With": "fetch", "X-Aluna-Fetch": "1" }
     }).then(function (response) {
       window.clearTimeout(slow);
       if (response.status >= 500) { keepCrisis(form, button); return; }
-      if (response.ok && response.redirected && response.url.indexOf("/crisis/") !== -1 && response.url !== window.location.href) {
-        window.location.assign(response.url);
-        return;
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.ok && json) {
+        return response.json().then(function (answer) { window.location.assign(answer.url); });
       }
       // Errors to show, or a session that ended: let the page answer as without JS.
       HTMLFormElement.prototype.submit.call(form);
-    }, function () {
+    }).catch(function () {
       window.clearTimeout(slow);
       keepCrisis(form, button);
     });

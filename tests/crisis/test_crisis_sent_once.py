@@ -256,3 +256,20 @@ def test_only_the_author_may_confirm_the_subject(login, accompanier, coordinator
     crisis.refresh_from_db()
     assert response.status_code == 404
     assert crisis.subject_to_confirm is True
+
+
+def test_the_forms_own_post_with_signal_is_told_where_the_crisis_is(
+    login, accompanier, team_subject
+):
+    client = login(accompanier)
+
+    response = client.post(
+        reverse("crisis:crisis-create"), _entry(uuid.uuid4()), HTTP_X_ALUNA_FETCH="1"
+    )
+
+    crisis = CrisisIntervention.objects.get()
+    url = reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    assert (response.status_code, response.json()) == (
+        201,
+        {"url": url, "created": True, "to_confirm": False},
+    )
