@@ -51,6 +51,11 @@ def _texts() -> dict[str, str]:
         "queued_mark": _("Pending on this phone: it will be sent as soon as there is signal."),
         "refused_mark": _("This mark could not be saved. Choose again."),
         "retry": _("Retry"),
+        "refused_entry": _(
+            "An entry kept on this phone could not be recorded as it was: take it back "
+            "into the form, correct it and save it again."
+        ),
+        "recover": _("Take it back"),
         "draft_restored": _("We brought back what you had typed, kept on this phone."),
         "draft_offline": _(
             "There is no signal: what you typed stays on this phone. Save again when "

@@ -152,7 +152,12 @@
     if (keyInput && !keyInput.value) keyInput.value = newKey();
     var button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
-    if (!navigator.onLine) { keepCrisis(form, button); return; }
+    if (!navigator.onLine) {
+      // What the phone can check itself is checked now, not hours later.
+      if (!form.checkValidity()) { form.reportValidity(); if (button) button.disabled = false; return; }
+      keepCrisis(form, button);
+      return;
+    }
     status(form, "info", text("sending"));
     var controller = new AbortController();
     var slow = window.setTimeout(function () { controller.abort(); }, SLOW_MS);
@@ -174,6 +179,40 @@
       keepCrisis(form, button);
     });
   });
+
+  // An entry the server could not record as it was (a date out of range, ...): offered
+  // back into the form, to correct and save again; never dropped in silence.
+  function offerRefused() {
+    var form = document.querySelector("form[data-offline-queue]");
+    if (!form) return;
+    store.list().then(function (entries) {
+      var refused = entries.filter(function (e) { return e.kind === "crisis" && e.state === "refused"; })[0];
+      var box = form.querySelector("[data-offline-status]");
+      if (!refused || !box) return;
+      status(form, "danger", text("refused_entry") + " ");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-danger";
+      button.setAttribute("data-testid", "recover-entry");
+      button.textContent = text("recover");
+      button.addEventListener("click", function () {
+        store.currentKey(epoch).then(function (key) { return store.decrypt(key, refused); }).then(function (payload) {
+          restore(form, payload.fields);
+          var keyInput = form.querySelector("input[name=idempotency_key]");
+          if (keyInput) keyInput.value = refused.id;
+          return store.remove(refused.id);
+        }).then(function () {
+          box.hidden = true;
+          refreshBadge();
+        });
+      });
+      box.appendChild(button);
+    }).catch(function () {});
+  }
+  document.addEventListener("aluna:queue-result", function (event) {
+    if (event.detail.answer.outcome === "refused") offerRefused();
+  });
+  offerRefused();
 
   // --- Logout wipes the queue and its key first ------------------------------------------
   document.addEventListener("submit", function (event) {

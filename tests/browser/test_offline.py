@@ -6,6 +6,8 @@ be read) and sent once when the signal returns, through the real Celery worker a
 mail sink; attendance marks are shown as pending, never as saved, and sent later.
 """
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session as LoginSession
@@ -216,6 +218,37 @@ def test_a_session_ended_elsewhere_wipes_the_queue_at_the_next_contact(
     expect(page.locator("html")).to_have_attribute("data-offline-epoch", "")
     wait_for(lambda: _storage(page)["keys"] == [])
     assert _storage(page)["entries"] == []
+
+
+def test_an_entry_the_server_refuses_on_arrival_is_offered_back_into_the_form(
+    phone_page, live_server, login, accompanier, team_subject
+):
+    # Arrange: with no signal, Pablo logs a contact dated three months ago (the phone
+    # cannot know the 60-day limit).
+    page = phone_page
+    _sign_in(page, login(accompanier), live_server)
+    page.goto(live_server.url + reverse("crisis:crisis-create"))
+    _worker_ready(page)
+    page.context.set_offline(True)
+    old = timezone.localtime() - dt.timedelta(days=90)
+    page.locator("input[name=contacted_at]").fill(old.strftime("%Y-%m-%dT%H:%M"))
+    _fill_crisis(page, alias="Semilla")
+    expect(page.locator("[data-offline-status]")).to_contain_text("Guardado en este teléfono")
+
+    # Act: the signal returns; the server refuses it; he takes it back and corrects it.
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("offline-badge")).to_have_text("1 registro no se pudo guardar")
+    page.get_by_test_id("recover-entry").click()
+
+    # Assert: what he typed is back in the form; saved after the correction, once.
+    form = page.get_by_test_id("crisis-form")
+    expect(form.get_by_label("Acciones realizadas")).to_have_value(CANARY)
+    expect(page.get_by_test_id("offline-badge")).to_be_hidden()
+    assert CrisisIntervention.objects.count() == 0
+    form.locator("input[name=contacted_at]").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_test_id("crisis-save").click()
+    expect(page.get_by_test_id("crisis-detail")).to_be_visible()
+    assert CrisisIntervention.objects.get().actions_taken == CANARY
 
 
 # --- Attendance --------------------------------------------------------------------------
