@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aluna.core.context_processors.navigation",
+                "aluna.core.offline.offline",
             ],
         },
     },

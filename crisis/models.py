@@ -153,6 +153,13 @@ class CrisisIntervention(VersionedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Made on the phone when the entry was first saved: however many times the same
+    # entry arrives (a retry, two tabs, a flaky network), it is one crisis.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Sent from the phone's queue with an alias that matched none or several of the
+    # author's cases: recorded and alerted at once under a provisional subject, which
+    # its author confirms or replaces later ("sujeto por confirmar").
+    subject_to_confirm = models.BooleanField(_("subject to be confirmed"), default=False)
 
     class Meta:
         verbose_name = _("crisis intervention")

@@ -13,6 +13,11 @@ urlpatterns = [
     path("crisis/<uuid:crisis_id>/", interventions.crisis_detail, name="crisis-detail"),
     path("crisis/<uuid:crisis_id>/editar/", interventions.crisis_edit, name="crisis-edit"),
     path(
+        "crisis/<uuid:crisis_id>/confirmar-sujeto/",
+        interventions.crisis_subject_confirm,
+        name="crisis-subject-confirm",
+    ),
+    path(
         "crisis/<uuid:crisis_id>/enterado/",
         interventions.crisis_acknowledge_view,
         name="crisis-acknowledge",

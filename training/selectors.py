@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aluna.core.roles import Role
 
@@ -233,6 +234,29 @@ def attendance_enrolment_get(*, session, enrolment_id) -> Enrolment:
     )
 
 
+# Each state its own icon (and colour: .attendance-<state> in static/css/aluna.css).
+ATTENDANCE_ICONS = {
+    "present": "check-circle-fill",
+    "absent": "x-circle-fill",
+    "excused": "file-earmark-check",
+    "late": "clock-fill",
+}
+
+
+def attendance_counts(rows: list[dict]) -> list[dict]:
+    """How many people are in each state (as saved), and how many are not marked yet."""
+    saved = [row["mark"].status for row in rows if row["mark"] is not None]
+    return [
+        {
+            "value": value,
+            "label": label,
+            "icon": ATTENDANCE_ICONS[value],
+            "count": saved.count(value),
+        }
+        for value, label in AttendanceStatus.choices
+    ] + [{"value": "", "label": _("Not marked"), "icon": "circle", "count": len(rows) - len(saved)}]
+
+
 def attendance_row(*, enrolment, mark, conflict=False, saved=False) -> dict:
     pk = str(enrolment.pk)
     current = mark.status if mark else None
@@ -249,6 +273,7 @@ def attendance_row(*, enrolment, mark, conflict=False, saved=False) -> dict:
                 "label": label,
                 "checked": value == current,
                 "input_id": f"m-{pk}-{value}",
+                "icon": ATTENDANCE_ICONS[value],
             }
             for value, label in AttendanceStatus.choices
         ],

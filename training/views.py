@@ -252,11 +252,13 @@ def attendance(request, session_id):
         return _attendance_mark(request, session)
     rows = selectors.attendance_sheet(session=session)
     audit_view(request, session)
-    return render(
-        request,
-        "training/attendance.html",
-        {"session": session, "rows": rows, "post_url": request.path},
-    )
+    context = {
+        "session": session,
+        "rows": rows,
+        "counts": selectors.attendance_counts(rows),
+        "post_url": request.path,
+    }
+    return render(request, "training/attendance.html", context)
 
 
 def _attendance_mark(request, session):

@@ -39,12 +39,14 @@ def _worker_source() -> str:
     manifest = getattr(staticfiles_storage, "manifest_name", "")
     fingerprint = hashlib.sha256(source.encode())
     fingerprint.update(render_to_string("core/offline.html").encode())
+    fingerprint.update(_static_source("js/offline_store.js"))
     if manifest and staticfiles_storage.exists(manifest):
         fingerprint.update(_static_source(manifest))
     return (
         source.replace("__VERSION__", fingerprint.hexdigest()[:16])
         .replace("__OFFLINE_URL__", reverse("offline"))
         .replace("__STATIC_URL__", settings.STATIC_URL)
+        .replace("__STORE_URL__", staticfiles_storage.url("js/offline_store.js"))
     )
 
 

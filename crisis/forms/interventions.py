@@ -1,6 +1,7 @@
 """Crisis forms: the quick form (phone first, a minute to fill) and its completion."""
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -155,10 +156,15 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("You, if nobody is ticked."),
     )
+    # One entry, one crisis: see crisis_record_once. Made with the empty form (and
+    # kept by the phone's queue), so a second tap or a retry sends the same key.
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, subject=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_common(user=user)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
         self.preset_subject = subject
         self.candidates: list = [subject] if subject is not None else []
         self.more_candidates = False
@@ -293,6 +299,51 @@ class CrisisQuickForm(_CrisisFieldsMixin, forms.Form):
                     _("Link an existing aggression or describe a new one, not both."),
                 )
         return cleaned
+
+
+class QueuedCrisisQuickForm(CrisisQuickForm):
+    """The quick form as it arrives from the phone's queue, maybe hours after it was
+    typed: nobody is there to pick among several subjects or to tick "new subject".
+    An alias that matches none or several of the author's cases is still recorded
+    (and alerted) at once, under a provisional subject flagged "to be confirmed"."""
+
+    SUBJECT_FIELDS = frozenset({"subject", "subject_query", "new_kind"})
+
+    def clean(self):
+        cleaned = super().clean()
+        alias = " ".join(str(self.data.get("subject_query", "")).split())[:ALIAS_MAX_LENGTH]
+        if alias and self._errors and set(self._errors) <= self.SUBJECT_FIELDS:
+            for name in self.SUBJECT_FIELDS:
+                self._errors.pop(name, None)
+            cleaned["subject"] = None
+            cleaned["pending_alias"] = alias
+            self.candidates = []
+        return cleaned
+
+
+class CrisisSubjectConfirmForm(forms.Form):
+    """The author says who the provisional subject of a crisis is: one of their cases,
+    or a new subject indeed (the value "new")."""
+
+    NEW = "new"
+    subject = forms.ChoiceField(
+        label=_("Who is it?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a subject, or say it is a new one.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_pk = {str(subject.pk): subject for subject in candidates}
+        self.fields["subject"].choices = [
+            *((pk, subject.alias) for pk, subject in self.by_pk.items()),
+            (self.NEW, _("A new subject: keep it as typed")),
+        ]
+        self.fields["subject"].widget.attrs["class"] = "form-check-input"
+
+    def clean_subject(self):
+        value = self.cleaned_data["subject"]
+        return None if value == self.NEW else self.by_pk[value]
 
 
 class CrisisEditForm(_CrisisFieldsMixin, VersionedFormMixin, forms.ModelForm):

@@ -1,7 +1,7 @@
 """Reads for crisis response, scoped to the user through the processes they may see."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -138,6 +138,36 @@ def subject_matches_for_crisis(*, user, query: str) -> list[PoliticalSubject]:
         return exact
     matches = scope.filter(alias__icontains=query).order_by("alias", "pk")
     return list(matches[: SUBJECT_MATCH_LIMIT + 1])
+
+
+def crises_to_confirm_for_author(*, user) -> list[CrisisIntervention]:
+    """The user's own crises sent with an alias nobody could resolve on arrival."""
+    return list(
+        CrisisIntervention.objects.filter(recorded_by=user, subject_to_confirm=True)
+        .select_related("process__subject")
+        .only("id", "contacted_at", "risk_level", "process__id", "process__subject__alias")
+        .order_by("-contacted_at")
+    )
+
+
+def crisis_to_confirm_get_for_author(*, user, crisis_id) -> CrisisIntervention:
+    """A crisis whose subject its author still has to confirm; 404 for anyone else."""
+    queryset = crises_for_user(user=user).filter(recorded_by=user, subject_to_confirm=True)
+    return crisis_get_for_user(
+        user=user, crisis_id=crisis_id, queryset=queryset.select_related("process__subject")
+    )
+
+
+def crisis_subject_candidates(*, user, crisis) -> list[PoliticalSubject]:
+    """The user's cases the provisional alias of `crisis` may mean (not itself): those
+    whose alias contains the typed one or any of its words of three letters or more."""
+    provisional = crisis.process.subject
+    words = {provisional.alias, *(w for w in provisional.alias.split() if len(w) >= 3)}
+    matches = Q()
+    for word in words:
+        matches |= Q(alias__icontains=word)
+    scope = subjects_for_user(user=user).filter(is_archived=False).exclude(pk=provisional.pk)
+    return list(scope.filter(matches).order_by("alias")[:SUBJECT_MATCH_LIMIT])
 
 
 def aggressions_of_subject(*, subject) -> QuerySet[Aggression]:

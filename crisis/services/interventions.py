@@ -8,10 +8,18 @@ published after commit.
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
-from accompaniment.models import PoliticalSubject, Process, ProcessKind, ProcessStatus
+from accompaniment.models import (
+    PoliticalSubject,
+    Process,
+    ProcessKind,
+    ProcessStatus,
+    SubjectKind,
+)
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
@@ -73,6 +81,47 @@ def _emergency_process_for(*, subject: PoliticalSubject, actor, responders) -> P
     return process
 
 
+def _already_recorded(*, actor, key) -> CrisisIntervention | None:
+    """The crisis an earlier arrival of the same entry recorded, if any; only its
+    author may send it again (a key is made on the author's phone)."""
+    existing = CrisisIntervention.objects.filter(idempotency_key=key).first()
+    if existing is not None and existing.recorded_by_id != actor.pk:
+        raise PermissionDenied
+    return existing
+
+
+def crisis_record_once(*, actor, data: dict, request=None) -> tuple[CrisisIntervention, bool]:
+    """Log a crisis entry once however many times it arrives: (crisis, created).
+
+    With `data["idempotency_key"]`, a second arrival of the same entry (a retry, a
+    second tab, a reply lost on a flaky network) returns the crisis the first one
+    recorded and records and alerts nothing. Two arrivals at the same moment race on
+    the key's unique index: PostgreSQL makes the second insert wait for the first
+    transaction and then fail, and its whole transaction (subject, process, alerts in
+    the outbox) is rolled back.
+    """
+    key = data.get("idempotency_key")
+    if key is None:
+        return crisis_record(actor=actor, data=data, request=request), True
+    existing = _already_recorded(actor=actor, key=key)
+    if existing is not None:
+        return existing, False
+    try:
+        return crisis_record(actor=actor, data=data, request=request), True
+    except IntegrityError:
+        existing = _already_recorded(actor=actor, key=key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _provisional_kind(data: dict):
+    kind = data.get("new_kind")
+    if kind is not None:
+        return kind
+    return SubjectKind.objects.filter(is_active=True).first() or SubjectKind.objects.first()
+
+
 def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
     """Log an emergency accompaniment from the validated quick form.
 
@@ -85,9 +134,17 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
     """
     now = timezone.now()
     responders = list(data.get("responders") or []) or [actor]
+    to_confirm = data.get("subject") is None and bool(data.get("pending_alias"))
     with transaction.atomic():
         subject = data.get("subject")
-        if subject is None:
+        if to_confirm:
+            subject = _subject_quick_create(
+                actor=actor,
+                alias=data["pending_alias"],
+                kind=_provisional_kind(data),
+                state=data.get("new_state"),
+            )
+        elif subject is None:
             subject = _subject_quick_create(
                 actor=actor,
                 alias=data["new_alias"],
@@ -113,6 +170,8 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
             recorded_by=actor,
             status=CrisisStatus.OPEN,
             last_contact_at=data["contacted_at"],
+            idempotency_key=data.get("idempotency_key"),
+            subject_to_confirm=to_confirm,
         )
         for name in _INTERVENTION_FIELDS:
             if name in data and data[name] is not None:
@@ -129,9 +188,67 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
             target_type=audit_target_type(intervention),
             target_id=str(intervention.pk),
             request=request,
-            metadata={"process": str(process.pk), "risk": intervention.risk_level},
+            metadata={
+                "process": str(process.pk),
+                "risk": intervention.risk_level,
+                **({"subject_to_confirm": True} if to_confirm else {}),
+            },
         )
         outbox_enqueue(SEND_ALERTS_TASK, str(intervention.pk))
+    return intervention
+
+
+def _drop_provisional(process: Process) -> None:
+    """The provisional subject and its process, once nothing of theirs is left: deleted,
+    or archived and closed when something else came to refer to them meanwhile."""
+    subject = process.subject
+    if process.crisis_interventions.exists():
+        return
+    try:
+        with transaction.atomic():
+            process.delete()
+            subject.delete()
+    except ProtectedError:
+        Process.objects.filter(pk=process.pk).update(status=ProcessStatus.CLOSED)
+        PoliticalSubject.objects.filter(pk=subject.pk).update(is_archived=True)
+
+
+def crisis_confirm_subject(
+    *, intervention: CrisisIntervention, actor, subject: PoliticalSubject | None, request=None
+) -> CrisisIntervention:
+    """The author resolves a "subject to be confirmed": `subject`, one of their cases,
+    takes the crisis over (moved into its open crisis process, the provisional subject
+    dropped), or None: the provisional subject is a new one and stays.
+
+    Side effects, in one transaction: moves the intervention (and its new aggression)
+    to `subject`; deletes the provisional subject and process; writes an audit event.
+    """
+    with transaction.atomic():
+        intervention = CrisisIntervention.objects.select_for_update().get(pk=intervention.pk)
+        if intervention.recorded_by_id != actor.pk or not intervention.subject_to_confirm:
+            raise PermissionDenied
+        provisional = intervention.process
+        if subject is not None and subject.pk != provisional.subject_id:
+            responders = list(intervention.responders.all())
+            intervention.process = _emergency_process_for(
+                subject=subject, actor=actor, responders=responders
+            )
+            if intervention.aggression_id:
+                intervention.aggression.subjects.remove(provisional.subject)
+                intervention.aggression.subjects.add(subject)
+        intervention.subject_to_confirm = False
+        intervention.version += 1
+        intervention.save(update_fields=["process", "subject_to_confirm", "version", "updated_at"])
+        if intervention.process_id != provisional.pk:
+            _drop_provisional(provisional)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            target_type=audit_target_type(intervention),
+            target_id=str(intervention.pk),
+            request=request,
+            metadata={"subject_confirmed": "existing" if subject is not None else "new"},
+        )
     return intervention
 
 

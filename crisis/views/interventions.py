@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,19 +19,29 @@ from aluna.core.roles import Role
 from ..forms.interventions import (
     CrisisEditForm,
     CrisisQuickForm,
+    CrisisSubjectConfirmForm,
     FollowUpDoneForm,
     FollowUpRescheduleForm,
+    QueuedCrisisQuickForm,
 )
 from ..models import ImmediateNeed
 from ..selectors.interventions import (
+    crises_to_confirm_for_author,
     crisis_board_for_user,
     crisis_get_for_detail_page,
     crisis_get_for_edit_page,
     crisis_get_for_user,
+    crisis_subject_candidates,
+    crisis_to_confirm_get_for_author,
     follow_up_get_for_user,
 )
 from ..services.follow_ups import crisis_follow_up_complete, crisis_follow_up_reschedule
-from ..services.interventions import crisis_acknowledge, crisis_record, crisis_update
+from ..services.interventions import (
+    crisis_acknowledge,
+    crisis_confirm_subject,
+    crisis_record_once,
+    crisis_update,
+)
 
 BOARD_PAGE_SIZE = 25
 CASE_ROLES = (Role.COORDINATION, Role.ACCOMPANIMENT)
@@ -37,19 +49,69 @@ CASE_ROLES = (Role.COORDINATION, Role.ACCOMPANIMENT)
 STALE_FIELDS = ("contacted_at", "channel", "risk_level", "status")
 
 
+# Header of a POST sent by the phone's queue (static/js/offline_queue.js): nobody is
+# looking at the form, so it gets a JSON answer and an unresolved alias is accepted.
+QUEUE_HEADER = "X-Aluna-Queue"
+# Header of the quick form's own POST (fetch, with signal): answered with where the
+# crisis is, so a slow phone loads the crisis page once instead of twice.
+FETCH_HEADER = "X-Aluna-Fetch"
+
+
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def crisis_create(request):
     subject_id = request.GET.get("subject")
     subject = subject_get_for_user(user=request.user, subject_id=subject_id) if subject_id else None
-    form = CrisisQuickForm(request.POST or None, user=request.user, subject=subject)
+    queued = request.method == "POST" and request.headers.get(QUEUE_HEADER) == "1"
+    form_class = QueuedCrisisQuickForm if queued else CrisisQuickForm
+    form = form_class(request.POST or None, user=request.user, subject=subject)
     if request.method == "POST" and form.is_valid():
-        crisis = crisis_record(actor=request.user, data=form.cleaned_data, request=request)
-        messages.success(request, _("The crisis was logged and the team is being alerted."))
+        crisis, created = crisis_record_once(
+            actor=request.user, data=form.cleaned_data, request=request
+        )
+        if queued:
+            return _queued_answer(crisis, created)
+        if created:
+            messages.success(request, _("The crisis was logged and the team is being alerted."))
+        else:
+            messages.info(request, _("This crisis had already arrived: it is recorded once."))
+        if request.headers.get(FETCH_HEADER) == "1":  # the page goes there itself
+            return _queued_answer(crisis, created)
         return redirect("crisis:crisis-detail", crisis_id=crisis.pk)
+    if queued:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     context = {"form": form, "preset_subject": subject}
     status = 400 if form.errors else 200
     return render(request, "crisis/interventions/quick_form.html", context, status=status)
+
+
+def _queued_answer(crisis, created: bool) -> JsonResponse:
+    """What the phone's queue needs: where the crisis is, and whether this arrival
+    recorded it or an earlier one had (no case data: the page is one tap away)."""
+    url = reverse("crisis:crisis-detail", kwargs={"crisis_id": crisis.pk})
+    body = {"url": url, "created": created, "to_confirm": crisis.subject_to_confirm}
+    return JsonResponse(body, status=201 if created else 200)
+
+
+@role_required(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def crisis_subject_confirm(request, crisis_id):
+    """The author of a crisis sent with an unresolved alias says who the subject is."""
+    crisis = crisis_to_confirm_get_for_author(user=request.user, crisis_id=crisis_id)
+    candidates = crisis_subject_candidates(user=request.user, crisis=crisis)
+    form = CrisisSubjectConfirmForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        crisis_confirm_subject(
+            intervention=crisis,
+            actor=request.user,
+            subject=form.cleaned_data["subject"],
+            request=request,
+        )
+        messages.success(request, _("The subject of the crisis is confirmed."))
+        return redirect("crisis:crisis-detail", crisis_id=crisis.pk)
+    context = {"crisis": crisis, "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "crisis/interventions/confirm_subject.html", context, status=status)
 
 
 @role_required(*CASE_ROLES)
@@ -98,7 +160,8 @@ def crisis_edit(request, crisis_id):
 def crisis_board(request):
     crises = crisis_board_for_user(user=request.user)
     page_obj = Paginator(crises, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page_obj, "now": timezone.now()}
+    to_confirm = crises_to_confirm_for_author(user=request.user)
+    context = {"page_obj": page_obj, "now": timezone.now(), "to_confirm": to_confirm}
     return render(request, "crisis/interventions/board.html", context)
 
 

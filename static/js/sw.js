@@ -17,6 +17,31 @@ const STATIC_PREFIX = "__STATIC_URL__";
 const STATIC_CACHE = "aluna-static-" + VERSION;
 const SHELL_CACHE = "aluna-shell-" + VERSION;
 
+// The phone's queue of entries typed without signal (encrypted in IndexedDB): Background
+// Sync sends them even when no page of the app is open.
+importScripts("__STORE_URL__");
+
+async function tellPages(entry, answer) {
+  const clients = await self.clients.matchAll({ includeUncontrolled: true });
+  const message = {
+    type: "aluna-queue-result",
+    entry: { id: entry.id, kind: entry.kind, row: entry.row, url: entry.url },
+    answer: answer,
+  };
+  clients.forEach((client) => client.postMessage(message));
+}
+
+async function sendQueue() {
+  const results = await self.AlunaStore.flush(null, null, tellPages);
+  if (results.some((result) => result.answer.outcome === "retry")) {
+    throw new Error("still no signal"); // the browser tries the sync again later
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "aluna-queue") event.waitUntil(sendQueue());
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE).then((cache) => cache.add(new Request(OFFLINE_URL, { cache: "reload" })))

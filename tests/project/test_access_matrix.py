@@ -121,6 +121,11 @@ MATRIX = {
     "crisis:crisis-create": (None, only("coordinator", "accompanier")),
     "crisis:crisis-detail": ("team_crisis_kwargs", team_record()),
     "crisis:crisis-edit": ("team_crisis_kwargs", team_record()),
+    # Only its author resolves a crisis whose subject is to be confirmed.
+    "crisis:crisis-subject-confirm": (
+        "crisis_to_confirm_kwargs",
+        {**only("accompanier"), "coordinator": 404, "non_member": 404},
+    ),
     # POST-only; their refusals are tested in tests/crisis/test_crisis.py.
     "crisis:crisis-acknowledge": (
         "team_crisis_kwargs",
@@ -411,6 +416,25 @@ def team_crisis(accompanier, team_subject):
 @pytest.fixture
 def team_crisis_kwargs(team_crisis):
     return {"crisis_id": team_crisis.pk}
+
+
+@pytest.fixture
+def crisis_to_confirm_kwargs(accompanier, team_subject):
+    """Pablo's crisis sent from his phone's queue with an alias matching none of his cases."""
+    from django.utils import timezone
+
+    from crisis.services.interventions import crisis_record
+
+    crisis = crisis_record(
+        actor=accompanier,
+        data={
+            "pending_alias": "Alias sin confirmar",
+            "contacted_at": timezone.now(),
+            "channel": "phone",
+            "risk_level": "high",
+        },
+    )
+    return {"crisis_id": crisis.pk}
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ from tests.project.test_access_matrix import (  # noqa: F401 (the matrix's recor
     checkin_kwargs,
     colleague_kwargs,
     coordinators_notification,
+    crisis_to_confirm_kwargs,
     protection_measure_kwargs,
     risk_assessment_kwargs,
     roster_shift_kwargs,
