@@ -332,18 +332,42 @@ class CrisisSubjectConfirmForm(forms.Form):
         error_messages={"required": _("Choose a subject, or say it is a new one.")},
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    new_alias = forms.CharField(
+        label=_("Working alias of the new subject"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        help_text=_(
+            "Never write the real name here: the alias shows in lists and alerts. "
+            "The name typed on the phone stays encrypted."
+        ),
+    )
+
+    def __init__(self, *args, candidates, typed="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.typed = typed
         self.by_pk = {str(subject.pk): subject for subject in candidates}
         self.fields["subject"].choices = [
             *((pk, subject.alias) for pk, subject in self.by_pk.items()),
-            (self.NEW, _("A new subject: keep it as typed")),
+            (self.NEW, _("A new subject")),
         ]
         self.fields["subject"].widget.attrs["class"] = "form-check-input"
 
     def clean_subject(self):
         value = self.cleaned_data["subject"]
         return None if value == self.NEW else self.by_pk[value]
+
+    def clean(self):
+        cleaned = super().clean()
+        alias = cleaned.get("new_alias", "")
+        if "subject" in cleaned and cleaned["subject"] is None and not alias:
+            self.add_error("new_alias", _("Give the new subject a working alias."))
+        if alias and alias.casefold() == self.typed.casefold():
+            self.add_error(
+                "new_alias",
+                _("Write a working alias, not what was typed on the phone: it may be a name."),
+            )
+        return cleaned
 
 
 class CrisisEditForm(_CrisisFieldsMixin, VersionedFormMixin, forms.ModelForm):

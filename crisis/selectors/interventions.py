@@ -159,10 +159,11 @@ def crisis_to_confirm_get_for_author(*, user, crisis_id) -> CrisisIntervention:
 
 
 def crisis_subject_candidates(*, user, crisis) -> list[PoliticalSubject]:
-    """The user's cases the provisional alias of `crisis` may mean (not itself): those
-    whose alias contains the typed one or any of its words of three letters or more."""
+    """The user's cases the text typed for `crisis` may mean (not its provisional subject):
+    those whose alias contains it or any of its words of three letters or more."""
     provisional = crisis.process.subject
-    words = {provisional.alias, *(w for w in provisional.alias.split() if len(w) >= 3)}
+    typed = provisional.name  # what was typed on the phone, kept encrypted
+    words = {typed, *(w for w in typed.split() if len(w) >= 3)}
     matches = Q()
     for word in words:
         matches |= Q(alias__icontains=word)

@@ -6,12 +6,14 @@ published after commit.
 """
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accompaniment.models import (
     PoliticalSubject,
@@ -115,6 +117,12 @@ def crisis_record_once(*, actor, data: dict, request=None) -> tuple[CrisisInterv
         return existing, False
 
 
+def provisional_alias(key) -> str:
+    """A neutral working alias for a subject to be confirmed: nothing the person typed."""
+    code = (str(key) if key else uuid.uuid4().hex).replace("-", "")[:6].upper()
+    return gettext("To be confirmed %(code)s") % {"code": code}
+
+
 def _provisional_kind(data: dict):
     kind = data.get("new_kind")
     if kind is not None:
@@ -138,9 +146,12 @@ def crisis_record(*, actor, data: dict, request=None) -> CrisisIntervention:
     with transaction.atomic():
         subject = data.get("subject")
         if to_confirm:
+            # What was typed may be a real name: it is kept only in the encrypted name,
+            # and the provisional subject is listed under a neutral alias.
             subject = _subject_quick_create(
                 actor=actor,
-                alias=data["pending_alias"],
+                alias=provisional_alias(data.get("idempotency_key")),
+                name=data["pending_alias"],
                 kind=_provisional_kind(data),
                 state=data.get("new_state"),
             )
@@ -214,11 +225,17 @@ def _drop_provisional(process: Process) -> None:
 
 
 def crisis_confirm_subject(
-    *, intervention: CrisisIntervention, actor, subject: PoliticalSubject | None, request=None
+    *,
+    intervention: CrisisIntervention,
+    actor,
+    subject: PoliticalSubject | None,
+    new_alias: str = "",
+    request=None,
 ) -> CrisisIntervention:
     """The author resolves a "subject to be confirmed": `subject`, one of their cases,
     takes the crisis over (moved into its open crisis process, the provisional subject
-    dropped), or None: the provisional subject is a new one and stays.
+    dropped), or None: the provisional subject is a new one and stays, under the
+    working alias `new_alias` the author gives it (never what was typed on the phone).
 
     Side effects, in one transaction: moves the intervention (and its new aggression)
     to `subject`; deletes the provisional subject and process; writes an audit event.
@@ -236,6 +253,9 @@ def crisis_confirm_subject(
             if intervention.aggression_id:
                 intervention.aggression.subjects.remove(provisional.subject)
                 intervention.aggression.subjects.add(subject)
+        if subject is None and new_alias:
+            provisional.subject.alias = new_alias
+            provisional.subject.save(update_fields=["alias"])
         intervention.subject_to_confirm = False
         intervention.version += 1
         intervention.save(update_fields=["process", "subject_to_confirm", "version", "updated_at"])

@@ -99,17 +99,20 @@ def crisis_subject_confirm(request, crisis_id):
     """The author of a crisis sent with an unresolved alias says who the subject is."""
     crisis = crisis_to_confirm_get_for_author(user=request.user, crisis_id=crisis_id)
     candidates = crisis_subject_candidates(user=request.user, crisis=crisis)
-    form = CrisisSubjectConfirmForm(request.POST or None, candidates=candidates)
+    audit_view(request, crisis)  # the page shows the text typed on the phone
+    typed = crisis.process.subject.name
+    form = CrisisSubjectConfirmForm(request.POST or None, candidates=candidates, typed=typed)
     if request.method == "POST" and form.is_valid():
         crisis_confirm_subject(
             intervention=crisis,
             actor=request.user,
             subject=form.cleaned_data["subject"],
+            new_alias=form.cleaned_data["new_alias"],
             request=request,
         )
         messages.success(request, _("The subject of the crisis is confirmed."))
         return redirect("crisis:crisis-detail", crisis_id=crisis.pk)
-    context = {"crisis": crisis, "form": form}
+    context = {"crisis": crisis, "form": form, "typed": typed}
     status = 400 if form.errors else 200
     return render(request, "crisis/interventions/confirm_subject.html", context, status=status)
 

@@ -131,7 +131,8 @@ def test_an_unknown_alias_from_the_queue_is_recorded_and_alerted_at_once(
     assert response.status_code == 201
     assert response.json()["to_confirm"] is True
     assert crisis.subject_to_confirm is True
-    assert crisis.process.subject.alias == "Vecinas del arroyo"
+    assert crisis.process.subject.name == "Vecinas del arroyo"
+    assert crisis.process.subject.alias.startswith("To be confirmed ")
     assert crisis.process.lead == accompanier
     assert _recipients(worker_outbox()) == sorted([accompanier.email, coordinator.email])
 
@@ -150,8 +151,24 @@ def test_an_ambiguous_alias_from_the_queue_is_recorded_to_be_confirmed(login, ac
 
     crisis = CrisisIntervention.objects.select_related("process__subject").get()
     assert response.status_code == 201
-    assert (crisis.subject_to_confirm, crisis.process.subject.alias) == (True, "Radio")
+    provisional = crisis.process.subject
+    assert (crisis.subject_to_confirm, provisional.name) == (True, "Radio")
+    assert (
+        provisional.alias
+        == f"To be confirmed {str(crisis.idempotency_key).replace('-', '')[:6].upper()}"
+    )
     assert _alert_rounds() == 1
+
+
+def test_what_was_typed_on_the_phone_never_becomes_a_plaintext_alias(login, accompanier, db):
+    client = login(accompanier)
+
+    _queued_to_confirm(client, alias="Juana Pérez Canario")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT alias, name FROM accompaniment_politicalsubject")
+        rows = cursor.fetchall()
+    assert rows and all("Canario" not in alias and "Canario" not in name for alias, name in rows)
 
 
 def test_an_unknown_alias_typed_with_signal_is_still_asked_about(login, accompanier, db):
@@ -221,17 +238,34 @@ def test_author_sees_the_crisis_to_confirm_and_moves_it_to_the_right_subject(
     assert 'data-testid="crises-to-confirm"' not in board
 
 
-def test_author_can_keep_the_alias_as_a_new_subject(login, accompanier, db):
+def test_a_new_subject_needs_a_working_alias_other_than_what_was_typed(login, accompanier, db):
     client = login(accompanier)
     crisis = _queued_to_confirm(client, alias="Vecinas del arroyo")
     confirm_url = reverse("crisis:crisis-subject-confirm", kwargs={"crisis_id": crisis.pk})
 
-    response = client.post(confirm_url, {"subject": "new"})
+    missing = client.post(confirm_url, {"subject": "new"})
+    same = client.post(confirm_url, {"subject": "new", "new_alias": "vecinas del arroyo"})
+
+    crisis.refresh_from_db()
+    assert (missing.status_code, same.status_code) == (400, 400)
+    assert "Give the new subject a working alias." in missing.content.decode()
+    assert crisis.subject_to_confirm is True
+
+
+def test_author_can_keep_it_as_a_new_subject_under_a_working_alias(login, accompanier, db):
+    client = login(accompanier)
+    crisis = _queued_to_confirm(client, alias="Vecinas del arroyo")
+    confirm_url = reverse("crisis:crisis-subject-confirm", kwargs={"crisis_id": crisis.pk})
+
+    response = client.post(confirm_url, {"subject": "new", "new_alias": "Arroyo 3"})
 
     crisis.refresh_from_db()
     assert response.status_code == 302
     assert crisis.subject_to_confirm is False
-    assert crisis.process.subject.alias == "Vecinas del arroyo"
+    assert (crisis.process.subject.alias, crisis.process.subject.name) == (
+        "Arroyo 3",
+        "Vecinas del arroyo",
+    )
 
 
 @pytest.mark.parametrize("choice", ["", "00000000-0000-0000-0000-000000000000", "x" * 300])
