@@ -75,7 +75,10 @@ def test_sixth_wrong_password_is_recorded_as_lockout(client, accompanier):
 
     assert _actions() == ["login_failed"] * 5 + ["lockout"]
     lockout = AuditEvent.objects.get(action="lockout")
-    assert lockout.metadata == {"identifier_hash": identifier_hash(accompanier.email)}
+    assert lockout.metadata == {
+        "identifier_hash": identifier_hash(accompanier.email),
+        "scope": "account",
+    }
 
 
 def test_enrolling_a_second_factor_is_recorded(client, trainer, django_capture_on_commit_callbacks):
