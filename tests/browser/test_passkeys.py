@@ -50,14 +50,27 @@ def _password_step(page, user) -> None:
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
     page.locator(SUBMIT).click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    _arrive(page, r"/accounts/2fa/authenticate/$")
+
+
+def _arrive(page, pattern: str) -> None:
+    """Wait until the page at `pattern` has loaded, scripts included, before acting on it."""
+    expect(page).to_have_url(re.compile(pattern))
+    page.wait_for_load_state("load")
+
+
+def _leave(page, path: str) -> None:
+    """Go to `path` once the current page has finished loading (its scripts too):
+    leaving earlier aborts them, which the page fixture rightly reports."""
+    page.wait_for_load_state("load")
+    page.goto(path)
 
 
 def _log_out(page) -> None:
-    page.goto("/")
+    _leave(page, "/")
     open_account_menu(page)
     page.get_by_test_id("logout").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    _arrive(page, r"/accounts/login/")
 
 
 def _forge_same_credential_with_another_key(cdp, authenticator_id) -> None:
@@ -100,14 +113,14 @@ def test_coordinator_adds_a_passkey_when_required_then_logs_in_with_it(page, coo
     # Assert: she is sent to add a passkey; changing her factors asks for her password
     # again first (allauth's reauthentication), then the page is in Spanish and is the
     # only one she can reach.
-    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    _arrive(page, r"/accounts/reauthenticate/")
     page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
     page.locator(SUBMIT).click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))
+    _arrive(page, r"/accounts/2fa/webauthn/add/$")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("Agrega una llave de acceso o de seguridad")
-    page.goto("/acompanamiento/")
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))
+    _leave(page, "/acompanamiento/")
+    _arrive(page, r"/accounts/2fa/webauthn/add/$")
 
     # Act: she names it and her phone (the virtual authenticator) creates it.
     page.get_by_label("Nombre de la llave").fill("Teléfono de Carmen")
@@ -117,7 +130,7 @@ def test_coordinator_adds_a_passkey_when_required_then_logs_in_with_it(page, coo
     expect(page).not_to_have_url(re.compile(r"/webauthn/add/$"))
     passkey = Authenticator.objects.get(user=coordinator, type=Authenticator.Type.WEBAUTHN)
     assert str(passkey) == "Teléfono de Carmen"
-    page.goto("/")
+    _leave(page, "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Carmen")
 
     # Act: next time she logs in with the passkey instead of a code.
@@ -126,7 +139,7 @@ def test_coordinator_adds_a_passkey_when_required_then_logs_in_with_it(page, coo
     page.get_by_test_id("use-passkey").click()
 
     # Assert
-    expect(page).to_have_url(re.compile(r"/$"))
+    _arrive(page, r"/$")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Carmen")
 
     # Act: someone with a copy of the credential id but not its key tries the same.
@@ -140,6 +153,6 @@ def test_coordinator_adds_a_passkey_when_required_then_logs_in_with_it(page, coo
         "No se aceptó esa llave de acceso o de seguridad. "
         "Vuelve a intentarlo o escribe el código de tu app."
     )
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    _arrive(page, r"/accounts/2fa/authenticate/$")
+    _leave(page, "/")
+    _arrive(page, r"/accounts/2fa/authenticate/$")
