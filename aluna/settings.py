@@ -358,6 +358,11 @@ PERMISSIONS_POLICY = (
 # --- Encryption and audit keys ----------------------------------------------------
 # Comma-separated base64 keys (32 bytes each): the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Encrypted values are bound to their row (aluna/encryption/fields.py). Values
+# written before that still decrypt while this is on; once `manage.py
+# bind_encrypted_rows` reports 0 left, turn it off so that no old, unbound
+# ciphertext (from a copy or an old backup) can be pasted into another row.
+FIELD_ENCRYPTION_ALLOW_UNBOUND = env.bool("FIELD_ENCRYPTION_ALLOW_UNBOUND", default=True)
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accompaniment.models import FederalEntity
 from aluna.accounts.models import User
 from aluna.core.seeding import DEMO_DOMAIN, make_faker
+from aluna.encryption.fields import allocate_pks
 
 from .models import (
     ATTENDED,
@@ -301,12 +302,12 @@ class _EvaluationPlanner:
         responses = Response.objects.bulk_create(
             [response for response, _ in self.pending], batch_size=2_000
         )
-        Answer.objects.bulk_create(
-            [
-                Answer(response_id=response.pk, question_id=question, score=score, text=text)
-                for response, (_, answers) in zip(responses, self.pending, strict=True)
-                for question, score, text in answers
-            ],
-            batch_size=2_000,
-        )
+        rows = [
+            Answer(response_id=response.pk, question_id=question, score=score, text=text)
+            for response, (_, answers) in zip(responses, self.pending, strict=True)
+            for question, score, text in answers
+        ]
+        # Texts are encrypted bound to their row: those rows get their pk first.
+        allocate_pks([row for row in rows if row.text is not None])
+        Answer.objects.bulk_create(rows, batch_size=2_000)
         self.pending = []

@@ -16,6 +16,7 @@ from accompaniment.models import AgeRange, FederalEntity, GenderIdentity
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import StaleEdit
+from aluna.encryption.fields import allocate_pks
 from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
@@ -414,18 +415,19 @@ def response_record(
     response = Response.objects.create(
         questionnaire=questionnaire, enrolment=enrolment, session=session
     )
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                response=response,
-                question=q,
-                score=value if q.kind == QuestionKind.LIKERT else None,
-                text=None if q.kind == QuestionKind.LIKERT else value,
-            )
-            for q, value in answers.items()
-            if value not in (None, "")
-        ]
-    )
+    rows = [
+        Answer(
+            response=response,
+            question=q,
+            score=value if q.kind == QuestionKind.LIKERT else None,
+            text=None if q.kind == QuestionKind.LIKERT else value,
+        )
+        for q, value in answers.items()
+        if value not in (None, "")
+    ]
+    # An answer's text is encrypted bound to its row: its pk comes first.
+    allocate_pks([row for row in rows if row.text is not None])
+    Answer.objects.bulk_create(rows)
     _audit(action=AuditAction.CREATE, actor=actor, obj=response, request=request)
     return response
 

@@ -2,8 +2,8 @@
 
 Someone may write who gave consent, or what for, in words that identify the
 subject. The column becomes text, every existing value (the empty string too,
-as EncryptedCharField does) is encrypted in place under the field's associated
-data, then the field becomes an EncryptedCharField; no SQL at that last step.
+as EncryptedCharField does) is encrypted in place, bound to its row as the
+field does, then the field becomes an EncryptedCharField; no SQL at that last step.
 Backwards decrypts in place and gives the 200-character column back.
 """
 
@@ -14,6 +14,11 @@ from aluna.encryption import keys
 
 ASSOCIATED_DATA = b"accompaniment.politicalsubject.consent_scope"
 BATCH = 500
+
+
+def _bound(pk) -> bytes:
+    # As aluna.encryption.fields binds a value to its row: the column, then the pk.
+    return ASSOCIATED_DATA + b"|" + str(pk).encode()
 
 
 def _rewrite(apps, convert) -> None:
@@ -28,22 +33,26 @@ def _rewrite(apps, convert) -> None:
         if not batch:
             return
         for pk, value in batch:
-            Subject.objects.filter(pk=pk).update(consent_scope=convert(value))
+            Subject.objects.filter(pk=pk).update(consent_scope=convert(value, pk))
         last_pk = batch[-1][0]
 
 
 def encrypt_existing(apps, schema_editor):
-    def convert(value: str) -> str:
+    def convert(value: str, pk) -> str:
         if value.startswith(f"{keys.VERSION}:"):
             return value  # already encrypted (a re-run after a failure)
-        return keys.encrypt(value.encode("utf-8"), associated_data=ASSOCIATED_DATA)
+        return keys.encrypt(value.encode("utf-8"), associated_data=_bound(pk))
 
     _rewrite(apps, convert)
 
 
 def decrypt_existing(apps, schema_editor):
-    def convert(value: str) -> str:
-        return keys.decrypt(value, associated_data=ASSOCIATED_DATA).decode("utf-8")
+    def convert(value: str, pk) -> str:
+        try:
+            plaintext = keys.decrypt(value, associated_data=_bound(pk))
+        except keys.DecryptionError:
+            plaintext = keys.decrypt(value, associated_data=ASSOCIATED_DATA)  # not bound yet
+        return plaintext.decode("utf-8")
 
     _rewrite(apps, convert)
 

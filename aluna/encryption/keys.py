@@ -9,7 +9,8 @@ A stored value is ``v1:<key id>:<base64(nonce + ciphertext + tag)>``. The key
 id is the first 8 hex characters of SHA-256 of the key: it tells which key to
 use and which rows still need rotating, and reveals nothing about the key.
 The associated data binds a ciphertext to its column (``app_label.model.field``)
-so a value copied into another column, or another table, fails to decrypt.
+and, for model fields, to its row's primary key (fields.py), so a value copied
+into another row, column or table fails to decrypt.
 
 The ring is read from settings on each call (and cached by the key values), so
 overriding the setting in tests or at runtime needs no cache clearing.

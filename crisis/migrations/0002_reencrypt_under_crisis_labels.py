@@ -6,8 +6,11 @@ aluna/encryption/fields.py): what accompaniment encrypted as
 Each value is decrypted under the old label and encrypted under the new one, in
 batches, one transaction per batch. A value that already decrypts under the new
 label is left alone, so an interrupted run is simply run again. The backwards
-step does the opposite.
+step does the opposite. A value bound to its row (the label, "|" and the row's
+id, see fields.py) stays bound; one written before rows were bound becomes bound.
 """
+
+import uuid
 
 from django.db import migrations, transaction
 
@@ -25,14 +28,33 @@ def _label(app_label: str, model: str, field: str) -> bytes:
     return f"{app_label}.{model}.{field}".encode()
 
 
-def _reencrypted(token: str, *, model: str, field: str, source: str, target: str) -> str | None:
-    """The value under `target`'s label, or None when it is there already."""
+def _bound(label: bytes, row_id) -> bytes:
+    return label + b"|" + str(uuid.UUID(str(row_id))).encode()
+
+
+def _decrypts(token: str, associated_data: bytes) -> bytes | None:
     try:
-        keys.decrypt(token, associated_data=_label(target, model, field))
-        return None
+        return keys.decrypt(token, associated_data=associated_data)
+    except keys.UnknownKeyError:
+        raise
     except keys.DecryptionError:
-        plaintext = keys.decrypt(token, associated_data=_label(source, model, field))
-    return keys.encrypt(plaintext, associated_data=_label(target, model, field))
+        return None
+
+
+def _reencrypted(
+    token: str, *, row_id, model: str, field: str, source: str, target: str
+) -> str | None:
+    """The value under `target`'s label, bound to its row, or None when it is there already."""
+    new_label = _label(target, model, field)
+    if _decrypts(token, _bound(new_label, row_id)) is not None:
+        return None
+    old_label = _label(source, model, field)
+    plaintext = _decrypts(token, _bound(old_label, row_id))
+    if plaintext is None:
+        plaintext = _decrypts(token, new_label)  # under the new label, not yet bound
+    if plaintext is None:
+        plaintext = keys.decrypt(token, associated_data=old_label)  # before rows were bound
+    return keys.encrypt(plaintext, associated_data=_bound(new_label, row_id))
 
 
 def _move(schema_editor, *, source: str, target: str) -> None:
@@ -57,7 +79,12 @@ def _move(schema_editor, *, source: str, target: str) -> None:
                         if token is None:
                             continue
                         new = _reencrypted(
-                            token, model=model, field=field, source=source, target=target
+                            token,
+                            row_id=row_id,
+                            model=model,
+                            field=field,
+                            source=source,
+                            target=target,
                         )
                         if new is not None:
                             changes[field] = new

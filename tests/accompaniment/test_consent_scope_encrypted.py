@@ -61,6 +61,8 @@ def test_existing_consent_scopes_are_encrypted_by_the_migration_and_kept(migrato
 
     assert _raw_scope(kept.pk).startswith("v1:")
     assert _raw_scope(empty.pk).startswith("v1:")  # blank and filled-in look alike
+    field = PoliticalSubject._meta.get_field("consent_scope")
+    assert field.is_bound(_raw_scope(kept.pk), pk=kept.pk)  # to its row, as the field does
     assert PoliticalSubject.objects.get(pk=kept.pk).consent_scope == SCOPE
     assert PoliticalSubject.objects.get(pk=empty.pk).consent_scope == ""
 

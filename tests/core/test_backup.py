@@ -116,12 +116,16 @@ def _decrypted(url: str, model, field_name: str, **where) -> list:
     """The plaintext of one encrypted column in the restored database, through the field."""
     field = model._meta.get_field(field_name)
     ((column, value),) = where.items()
-    query = sql.SQL("SELECT {} FROM {} WHERE {} = %s").format(
+    query = sql.SQL("SELECT id, {} FROM {} WHERE {} = %s").format(
         sql.Identifier(field.column), sql.Identifier(model._meta.db_table), sql.Identifier(column)
     )
     with psycopg.connect(url) as restored:
         rows = restored.execute(query, [value]).fetchall()
-    return [field.from_db_value(raw, None, connections["default"]) for (raw,) in rows]
+    # Each value is bound to its row: opened with the row's id.
+    return [
+        field.open(field.from_db_value(raw, None, connections["default"]), pk=row_id)
+        for row_id, raw in rows
+    ]
 
 
 def _key() -> str:

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 
 from aluna.encryption import keys
 from aluna.encryption.blind_index import blind_index_rebuild, indexed_fields
-from aluna.encryption.fields import EncryptedFieldMixin
+from aluna.encryption.fields import EncryptedFieldMixin, RowValue
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field]:
@@ -104,13 +104,18 @@ class Command(BaseCommand):
                 batch = stale_rows(model, fields).order_by("pk")
                 if last_pk is not None:
                     batch = batch.filter(pk__gt=last_pk)
-                # Decrypted by the fields' from_db_value; locked against a
+                # Sealed values, opened with their row's pk; locked against a
                 # concurrent edit being overwritten with an older value.
                 rows = list(batch.select_for_update(of=("self",)).values_list("pk", *names)[:size])
                 if not rows:
                     break
                 for pk, *values in rows:
-                    plaintexts = dict(zip(names, values, strict=True))
+                    plaintexts = {
+                        field.attname: RowValue(
+                            None if value is None else field.open(value, pk=pk), pk
+                        )
+                        for field, value in zip(fields, values, strict=True)
+                    }
                     model._base_manager.filter(pk=pk).update(**plaintexts)
             done += len(rows)
             last_pk = rows[-1][0]
