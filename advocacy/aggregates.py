@@ -40,6 +40,16 @@ class Table:
     # The name of the table's total among the report's key figures ("Sessions held");
     # empty when its total is not a key figure.
     summary: str = ""
+    # "counts" (rows of (category, count)), "times" (rows of (category, cases, median
+    # hours, 90th percentile hours), `total` the same figures over every case) or
+    # "grid" (a two-way table: `cells` {(row, column): count}, advocacy.suppression.grid).
+    kind: str = "counts"
+    headers: list = field(default_factory=list)
+    total: tuple | None = None
+    # Grids: the row and column categories (code, label), in their order.
+    row_categories: list = field(default_factory=list)
+    column_categories: list = field(default_factory=list)
+    cells: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -201,6 +211,69 @@ def crises_section(*, start, end) -> list[Table]:
     ]
 
 
+_TIME_MEASURES = {
+    "contact": _("Hours from the aggression to the first crisis contact"),
+    "process": _("Hours from the crisis to the opening of a long process"),
+}
+_TIME_BREAKDOWNS = {
+    "month": _("by month"),
+    "region": _("by region"),
+    "aggression_type": _("by type of aggression"),
+    "risk_level": _("by risk level"),
+}
+
+
+def _time_headers() -> list:
+    return [_("Cases"), _("Median (hours)"), _("90th percentile (hours)")]
+
+
+def _time_figures(found: dict | None) -> tuple:
+    if not found:
+        return (0, None, None)
+    return (
+        int(found["cases"]),
+        round(float(found["median"]), 1),
+        round(float(found["p90"]), 1),
+    )
+
+
+def _time_label(by: str, key, labels: dict) -> str:
+    if key is None or key == "":
+        return str(_("Not recorded"))
+    if by == "month":
+        return key.strftime("%Y-%m")
+    return str(labels.get(key, key))
+
+
+def response_times_section(*, start, end) -> list[Table]:
+    """Median and 90th percentile hours of the crisis response (crisis.aggregates),
+    one table per measure and breakdown, the whole period as the total row."""
+    tables = []
+    for measure, measure_label in _TIME_MEASURES.items():
+        overall = crisis_numbers.response_times(start=start, end=end, measure=measure)
+        for by, by_label in _TIME_BREAKDOWNS.items():
+            figures = crisis_numbers.response_times(start=start, end=end, measure=measure, by=by)
+            labels = crisis_numbers.breakdown_labels(by)
+            rows = [
+                (_time_label(by, key, labels), *_time_figures(found))
+                for key, found in figures.items()
+            ]
+            rows.sort(key=lambda row: row[0])
+            partition = by != "aggression_type"  # a crisis has one month, region, risk
+            tables.append(
+                Table(
+                    label=f"{measure_label}, {by_label}",
+                    rows=rows,
+                    kind="times",
+                    headers=_time_headers(),
+                    has_total=partition,
+                    population=f"times-{measure}" if partition else "",
+                    total=_time_figures(overall.get(None)) if rows and partition else None,
+                )
+            )
+    return tables
+
+
 def security_section(*, start, end) -> list[Table]:
     period = {"start": start, "end": end}
     sources = security_numbers.measure_source_labels()
@@ -299,6 +372,7 @@ def register_default_sections() -> None:
     register_section("processes", _("Processes opened and closed"), processes_section)
     register_section("sessions", _("Sessions by field"), sessions_section)
     register_section("crises", _("Crisis interventions"), crises_section)
+    register_section("response_times", _("Crisis response times"), response_times_section)
     register_section("security", _("Protection measures and risk"), security_section)
     register_section("training", _("Training"), training_section)
     register_section("outputs", _("Advocacy outputs of the period"), outputs_section)

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 THRESHOLD = 5
 SMALL = "<5"
 SECONDARY = "*"
+# A median or percentile over fewer than THRESHOLD cases is not shown.
+NOT_SHOWN = "—"
 
 
 def is_small(count: int) -> bool:
@@ -105,11 +107,48 @@ def suppress(counts: list[int], *, has_total: bool) -> tuple[list, object]:
     return displays, total_display
 
 
+def _suppress_times(table) -> dict:
+    """A "times" table: the case counts protected like any counts (their total is the
+    whole period's), a median or percentile shown only over THRESHOLD cases or more."""
+    counts = [int(row[1]) for row in table.rows]
+    displays, total_cases = suppress(counts, has_total=table.total is not None)
+
+    def figures(cases, shown, median, p90) -> list:
+        if cases < THRESHOLD:
+            return [shown, NOT_SHOWN, NOT_SHOWN]
+        return [shown, median, p90]
+
+    rows = [
+        [str(row[0]), *figures(row[1], shown, row[2], row[3])]
+        for row, shown in zip(table.rows, displays, strict=True)
+    ]
+    total = None
+    if table.total is not None:
+        total = figures(table.total[0], total_cases, table.total[1], table.total[2])
+    return {
+        "label": str(table.label),
+        "kind": "times",
+        "headers": [str(header) for header in table.headers],
+        "rows": rows,
+        "total": total,
+        "summary": str(table.summary),
+    }
+
+
+def total_count(result: dict):
+    """The shown total count of a suppressed table (the case count of a "times" table)."""
+    total = result["total"]
+    return total[0] if isinstance(total, list) else total
+
+
 def suppress_table(table) -> dict:
     """An aggregates.Table -> a JSON-safe dict of what may be shown.
 
-    {"label", "rows": [[category, shown]], "total": shown or None, "summary"}
+    {"label", "rows": [[category, shown]], "total": shown or None, "summary"}; a
+    "times" table adds "kind" and "headers", its rows and total hold several figures.
     """
+    if getattr(table, "kind", "counts") == "times":
+        return _suppress_times(table)
     counts = [int(count) for _category, count in table.rows]
     if table.protect:
         displays, total = suppress(counts, has_total=table.has_total)
@@ -132,9 +171,12 @@ def suppress_tables(tables: list) -> list[dict]:
     hidden_populations = {
         table.population
         for table, result in zip(tables, shown, strict=True)
-        if table.population and result["total"] == SECONDARY
+        if table.population and total_count(result) == SECONDARY
     }
     for table, result in zip(tables, shown, strict=True):
         if table.population in hidden_populations and table.protect:
-            result["total"] = SECONDARY
+            if isinstance(result["total"], list):
+                result["total"][0] = SECONDARY
+            else:
+                result["total"] = SECONDARY
     return shown
