@@ -50,6 +50,11 @@ class Table:
     row_categories: list = field(default_factory=list)
     column_categories: list = field(default_factory=list)
     cells: dict = field(default_factory=dict)
+    # A name other tables refer to, and, for a grid, the one-way tables that show its
+    # row and column totals (what they hide, the grid hides, and the reverse).
+    key: str = ""
+    row_margins: str = ""
+    column_margins: str = ""
 
 
 @dataclass
@@ -100,6 +105,29 @@ def _labelled(counts: dict, labels: dict, *, missing=None) -> list[tuple[str, in
     return rows
 
 
+def _category_label(key, labels: dict) -> str:
+    if key is None or key == "":
+        return str(_("Not recorded"))
+    return str(labels.get(key, key))
+
+
+def grid_table(label, cells: dict, row_labels: dict, column_labels: dict, **options) -> Table:
+    """A two-way Table from `{(row code, column code): count}`; rows and columns sorted
+    by label, as `_labelled` sorts the one-way tables they match."""
+    rows = sorted({row for row, _c in cells}, key=lambda key: _category_label(key, row_labels))
+    columns = sorted(
+        {column for _r, column in cells}, key=lambda key: _category_label(key, column_labels)
+    )
+    return Table(
+        label=label,
+        kind="grid",
+        row_categories=[(key, _category_label(key, row_labels)) for key in rows],
+        column_categories=[(key, _category_label(key, column_labels)) for key in columns],
+        cells={key: int(count) for key, count in cells.items()},
+        **options,
+    )
+
+
 # Only crises_section still reads models (it moves to the crisis app with them).
 _bounds = period_bounds
 
@@ -128,12 +156,28 @@ def subjects_section(*, start, end) -> list[Table]:
             rows=_labelled(hub_numbers.subjects_by_gender(**period), hub_numbers.gender_labels()),
             has_total=True,
             population="subjects",
+            key="subjects-by-gender",
         ),
         Table(
             label=_("Political subjects accompanied, by state"),
             rows=_labelled(hub_numbers.subjects_by_state(**period), hub_numbers.state_labels()),
             has_total=True,
             population="subjects",
+            key="subjects-by-state",
+        ),
+        grid_table(
+            _("Political subjects accompanied, by state and gender identity"),
+            {
+                (state, gender): count
+                for (gender, state), count in hub_numbers.subjects_by_gender_and_state(
+                    **period
+                ).items()
+            },
+            hub_numbers.state_labels(),
+            hub_numbers.gender_labels(),
+            population="subjects",
+            row_margins="subjects-by-state",
+            column_margins="subjects-by-gender",
         ),
         Table(
             label=_("Political subjects accompanied, by area of defence"),
@@ -184,6 +228,7 @@ def sessions_section(*, start, end) -> list[Table]:
 
 
 def crises_section(*, start, end) -> list[Table]:
+    types = crisis_numbers.aggression_type_labels()
     return [
         Table(
             label=_("Crisis interventions, by risk level"),
@@ -198,8 +243,16 @@ def crises_section(*, start, end) -> list[Table]:
             label=_("Crisis interventions, by type of aggression"),
             rows=_labelled(
                 crisis_numbers.interventions_by_aggression_type(start=start, end=end),
-                crisis_numbers.aggression_type_labels(),
+                types,
             ),
+            key="crises-by-type",
+        ),
+        grid_table(
+            _("Crisis interventions, by type of aggression and region (one per type)"),
+            crisis_numbers.interventions_by_aggression_type_and_region(start=start, end=end),
+            types,
+            hub_numbers.region_labels(),
+            row_margins="crises-by-type",
         ),
         Table(
             label=_("Crisis interventions, by perpetrator"),

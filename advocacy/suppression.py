@@ -29,9 +29,11 @@ interval is a single value.
 
 from dataclasses import dataclass
 
-THRESHOLD = 5
+from . import grids
+
+THRESHOLD = grids.THRESHOLD
 SMALL = "<5"
-SECONDARY = "*"
+SECONDARY = grids.HIDDEN
 # A median or percentile over fewer than THRESHOLD cases is not shown.
 NOT_SHOWN = "—"
 
@@ -136,9 +138,21 @@ def _suppress_times(table) -> dict:
 
 
 def total_count(result: dict):
-    """The shown total count of a suppressed table (the case count of a "times" table)."""
+    """The shown total count of a suppressed table (the case count of a "times" table,
+    the grand total of a grid)."""
     total = result["total"]
-    return total[0] if isinstance(total, list) else total
+    if not isinstance(total, list):
+        return total
+    return total[-1] if result.get("kind") == "grid" else total[0]
+
+
+def _hide_total(result: dict) -> None:
+    if not isinstance(result["total"], list):
+        result["total"] = SECONDARY
+    elif result.get("kind") == "grid":
+        result["total"][-1] = SECONDARY
+    else:
+        result["total"][0] = SECONDARY
 
 
 def suppress_table(table) -> dict:
@@ -149,6 +163,15 @@ def suppress_table(table) -> dict:
     """
     if getattr(table, "kind", "counts") == "times":
         return _suppress_times(table)
+    if getattr(table, "kind", "counts") == "grid":
+        return {
+            "label": str(table.label),
+            "kind": "grid",
+            "headers": [str(label) for _k, label in table.column_categories],
+            "rows": [],
+            "total": None,
+            "summary": str(table.summary),
+        }  # filled by suppress_tables, which knows the tables showing its totals
     counts = [int(count) for _category, count in table.rows]
     if table.protect:
         displays, total = suppress(counts, has_total=table.has_total)
@@ -166,17 +189,78 @@ def suppress_table(table) -> dict:
 
 
 def suppress_tables(tables: list) -> list[dict]:
-    """suppress_table for each table, then rule 4 across tables of one population."""
+    """suppress_table for each table, then the grids (advocacy.grids) against the
+    one-way tables that show their totals, then rule 4 across tables of one population."""
     shown = [suppress_table(table) for table in tables]
+    _apply_rule_4(tables, shown)
+    keyed = {table.key: result for table, result in zip(tables, shown, strict=True) if table.key}
+    for table, result in zip(tables, shown, strict=True):
+        if getattr(table, "kind", "counts") == "grid":
+            _suppress_grid(table, result, keyed)
+    _apply_rule_4(tables, shown)
+    return shown
+
+
+def _apply_rule_4(tables: list, shown: list) -> None:
     hidden_populations = {
         table.population
         for table, result in zip(tables, shown, strict=True)
         if table.population and total_count(result) == SECONDARY
     }
     for table, result in zip(tables, shown, strict=True):
-        if table.population in hidden_populations and table.protect:
-            if isinstance(result["total"], list):
-                result["total"][0] = SECONDARY
-            else:
-                result["total"] = SECONDARY
-    return shown
+        if table.population in hidden_populations and table.protect and result["total"]:
+            _hide_total(result)
+
+
+def _suppress_grid(table, result: dict, keyed: dict) -> None:
+    """Protect a two-way table, taking as hidden the totals its one-way tables hide, and
+    hide in those tables the totals the grid had to hide."""
+    rows, columns = table.row_categories, table.column_categories
+    counts = [[int(table.cells.get((r, c), 0)) for c, _l in columns] for r, _l in rows]
+    row_table, column_table = keyed.get(table.row_margins), keyed.get(table.column_margins)
+
+    def hidden_in(one_way: dict | None, categories: list) -> set:
+        if one_way is None:
+            return set()
+        displays = dict(one_way["rows"])
+        return {
+            index
+            for index, (_key, label) in enumerate(categories)
+            if not isinstance(displays.get(label, 0), int)
+        }
+
+    grand_hidden = any(
+        one_way is not None and one_way["total"] is not None and total_count(one_way) == SECONDARY
+        for one_way in (row_table, column_table)
+    )
+    disclosure = grids.protect(
+        counts,
+        hidden_rows=hidden_in(row_table, rows),
+        hidden_columns=hidden_in(column_table, columns),
+        hidden_grand=grand_hidden,
+    )
+    display = grids.displayed(counts, disclosure)
+    result["headers"] = [*(label for _k, label in columns), str(_total_label())]
+    result["rows"] = [
+        [label, *cells] for (_key, label), cells in zip(rows, display["rows"], strict=True)
+    ]
+    result["total"] = display["total"]
+    result["hidden_cells"] = len(disclosure.hidden)
+    for one_way, categories, hidden in (
+        (row_table, rows, disclosure.hidden_rows),
+        (column_table, columns, disclosure.hidden_columns),
+    ):
+        if one_way is None:
+            continue
+        labels = {categories[index][1] for index in hidden}
+        for row in one_way["rows"]:
+            if row[0] in labels and isinstance(row[1], int) and row[1] > 0:
+                row[1] = SECONDARY
+        if disclosure.hidden_grand and one_way["total"] is not None:
+            _hide_total(one_way)
+
+
+def _total_label():
+    from django.utils.translation import gettext
+
+    return gettext("Total")
