@@ -34,6 +34,8 @@ from . import grids
 THRESHOLD = grids.THRESHOLD
 SMALL = "<5"
 SECONDARY = grids.HIDDEN
+# The name series protection gives a table's total among its categories.
+TOTAL = "__total__"
 # A median or percentile over fewer than THRESHOLD cases is not shown.
 NOT_SHOWN = "—"
 
@@ -90,15 +92,26 @@ def recomputable_cells(displays: list, total_display) -> list[int]:
     return pinned
 
 
-def suppress(counts: list[int], *, has_total: bool) -> tuple[list, object]:
-    """Apply the rules to one table: returns (row displays, total display or None)."""
+def suppress(
+    counts: list[int], *, has_total: bool, forced=(), force_total: bool = False
+) -> tuple[list, object]:
+    """Apply the rules to one table: returns (row displays, total display or None).
+
+    `forced` rows (indexes) and the total (`force_total`) are hidden as "*" whatever
+    their size: series protection (advocacy.series) hides them against earlier reports.
+    """
     if any(c < 0 for c in counts):
         raise ValueError("Counts cannot be negative.")
     displays: list = [SMALL if is_small(c) else c for c in counts]
+    for index in forced:
+        if counts[index] >= THRESHOLD:
+            displays[index] = SECONDARY
     if not has_total:
         return displays, None
     total = sum(counts)
     total_display = SMALL if is_small(total) else total
+    if force_total and total >= THRESHOLD:
+        total_display = SECONDARY
     while recomputable_cells(displays, total_display):
         candidates = [i for i, d in enumerate(displays) if isinstance(d, int) and d > 0]
         if not candidates:
@@ -155,7 +168,7 @@ def _hide_total(result: dict) -> None:
         result["total"][0] = SECONDARY
 
 
-def suppress_table(table) -> dict:
+def suppress_table(table, forced=None) -> dict:
     """An aggregates.Table -> a JSON-safe dict of what may be shown.
 
     {"label", "rows": [[category, shown]], "total": shown or None, "summary"}; a
@@ -173,8 +186,14 @@ def suppress_table(table) -> dict:
             "summary": str(table.summary),
         }  # filled by suppress_tables, which knows the tables showing its totals
     counts = [int(count) for _category, count in table.rows]
+    forced = forced or set()
     if table.protect:
-        displays, total = suppress(counts, has_total=table.has_total)
+        displays, total = suppress(
+            counts,
+            has_total=table.has_total,
+            forced=[i for i, (category, _c) in enumerate(table.rows) if str(category) in forced],
+            force_total=TOTAL in forced,
+        )
     else:
         displays, total = counts, (sum(counts) if table.has_total else None)
     return {
@@ -188,10 +207,14 @@ def suppress_table(table) -> dict:
     }
 
 
-def suppress_tables(tables: list) -> list[dict]:
+def suppress_tables(tables: list, forced: dict | None = None) -> list[dict]:
     """suppress_table for each table, then the grids (advocacy.grids) against the
-    one-way tables that show their totals, then rule 4 across tables of one population."""
-    shown = [suppress_table(table) for table in tables]
+    one-way tables that show their totals, then rule 4 across tables of one population.
+
+    `forced` maps a table's index to the categories (labels, or TOTAL) it must hide
+    whatever their size (series protection, advocacy.series)."""
+    forced = forced or {}
+    shown = [suppress_table(table, forced.get(index)) for index, table in enumerate(tables)]
     _apply_rule_4(tables, shown)
     keyed = {table.key: result for table, result in zip(tables, shown, strict=True) if table.key}
     for table, result in zip(tables, shown, strict=True):
