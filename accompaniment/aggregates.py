@@ -10,7 +10,7 @@ in the language of the current request.
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from aluna.core.aggregates import count_by, period_bounds
@@ -96,6 +96,52 @@ def subjects_by_gender_and_state(*, start: dt.date, end: dt.date) -> dict:
         .annotate(n=Count("pk", distinct=True))
     )
     return {(gender, state): n for gender, state, n in rows}
+
+
+def subjects_by_region(*, start: dt.date, end: dt.date) -> dict:
+    """By region (REGIONS); None where no state was recorded."""
+    subjects = _subjects_accompanied(start=start, end=end).annotate(
+        region=region_expression("state__code")
+    )
+    return count_by(subjects, "region")
+
+
+def subjects_by_gender_and_region(*, start: dt.date, end: dt.date) -> dict:
+    """`{(gender, region code): count}`: each subject in exactly one cell."""
+    rows = (
+        _subjects_accompanied(start=start, end=end)
+        .annotate(region=region_expression("state__code"))
+        .order_by()
+        .values_list("gender_identity", "region")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {(gender, region): n for gender, region, n in rows}
+
+
+# The attributes of a subject a report can show, for subject_combinations().
+SUBJECT_ATTRIBUTES = ("kind", "gender", "state", "region")
+
+
+def subject_combinations(*, start: dt.date, end: dt.date, attributes: list[str]) -> dict:
+    """`{(value of each attribute, in order): number of subjects}` of the period's
+    subjects, for the attributes named (SUBJECT_ATTRIBUTES). One query."""
+    expressions = {
+        "kind": F("kind__code"),
+        "gender": F("gender_identity"),
+        "state": F("state__code"),
+        "region": region_expression("state__code"),
+    }
+    names = [f"attribute_{name}" for name in attributes]
+    rows = (
+        _subjects_accompanied(start=start, end=end)
+        .annotate(
+            **{alias: expressions[name] for alias, name in zip(names, attributes, strict=True)}
+        )
+        .order_by()
+        .values_list(*names)
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def subjects_by_area(*, start: dt.date, end: dt.date) -> dict:

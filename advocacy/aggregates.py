@@ -62,13 +62,15 @@ class Section:
     code: str
     label: str
     func: Callable
+    # Whether `func` takes the report's `options` (breakdowns dropped, states coarsened).
+    takes_options: bool = False
 
 
 _SECTIONS: dict[str, Section] = {}
 
 
-def register_section(code: str, label, func: Callable) -> None:
-    _SECTIONS[code] = Section(code=code, label=label, func=func)
+def register_section(code: str, label, func: Callable, *, takes_options: bool = False) -> None:
+    _SECTIONS[code] = Section(code=code, label=label, func=func, takes_options=takes_options)
 
 
 def sections() -> list[Section]:
@@ -139,51 +141,120 @@ def _catalogue_labels(model) -> dict:
 # --- accompaniment ---------------------------------------------------------------------------
 
 
-def subjects_section(*, start, end) -> list[Table]:
+# The breakdowns of the subjects section an advocate can drop before generating
+# (the re-identification preview), and the tables that show each.
+SUBJECT_BREAKDOWNS = {
+    "kind": _("Kind of subject"),
+    "gender": _("Gender identity"),
+    "place": _("State (or region)"),
+    "area": _("Area of defence"),
+}
+
+
+def subjects_section(*, start, end, options=None) -> list[Table]:
+    """`options` (the report's): "drop" lists SUBJECT_BREAKDOWNS to leave out,
+    "coarsen_states" shows regions instead of states."""
+    options = options or {}
+    drop = set(options.get("drop") or [])
     period = {"start": start, "end": end}
-    return [
-        Table(
-            label=_("Political subjects accompanied, by kind"),
-            rows=_labelled(
-                hub_numbers.subjects_by_kind(**period), hub_numbers.subject_kind_labels()
-            ),
-            has_total=True,
-            population="subjects",
-            summary=_("Political subjects accompanied"),
-        ),
-        Table(
-            label=_("Political subjects accompanied, by gender identity"),
-            rows=_labelled(hub_numbers.subjects_by_gender(**period), hub_numbers.gender_labels()),
-            has_total=True,
-            population="subjects",
-            key="subjects-by-gender",
-        ),
-        Table(
-            label=_("Political subjects accompanied, by state"),
-            rows=_labelled(hub_numbers.subjects_by_state(**period), hub_numbers.state_labels()),
-            has_total=True,
-            population="subjects",
-            key="subjects-by-state",
-        ),
-        grid_table(
-            _("Political subjects accompanied, by state and gender identity"),
-            {
-                (state, gender): count
-                for (gender, state), count in hub_numbers.subjects_by_gender_and_state(
-                    **period
-                ).items()
-            },
+    if options.get("coarsen_states"):
+        place_label = _("Political subjects accompanied, by region")
+        place_counts, place_labels = (
+            hub_numbers.subjects_by_region(**period),
+            hub_numbers.region_labels(),
+        )
+        grid_label = _("Political subjects accompanied, by region and gender identity")
+        grid_counts = hub_numbers.subjects_by_gender_and_region
+    else:
+        place_label = _("Political subjects accompanied, by state")
+        place_counts, place_labels = (
+            hub_numbers.subjects_by_state(**period),
             hub_numbers.state_labels(),
-            hub_numbers.gender_labels(),
-            population="subjects",
-            row_margins="subjects-by-state",
-            column_margins="subjects-by-gender",
-        ),
-        Table(
-            label=_("Political subjects accompanied, by area of defence"),
-            rows=_labelled(hub_numbers.subjects_by_area(**period), hub_numbers.area_labels()),
-        ),
-    ]
+        )
+        grid_label = _("Political subjects accompanied, by state and gender identity")
+        grid_counts = hub_numbers.subjects_by_gender_and_state
+    tables = []
+    if "kind" not in drop:
+        tables.append(
+            Table(
+                label=_("Political subjects accompanied, by kind"),
+                rows=_labelled(
+                    hub_numbers.subjects_by_kind(**period), hub_numbers.subject_kind_labels()
+                ),
+                has_total=True,
+                population="subjects",
+                summary=_("Political subjects accompanied"),
+            )
+        )
+    if "gender" not in drop:
+        tables.append(
+            Table(
+                label=_("Political subjects accompanied, by gender identity"),
+                rows=_labelled(
+                    hub_numbers.subjects_by_gender(**period), hub_numbers.gender_labels()
+                ),
+                has_total=True,
+                population="subjects",
+                key="subjects-by-gender",
+            )
+        )
+    if "place" not in drop:
+        tables.append(
+            Table(
+                label=place_label,
+                rows=_labelled(place_counts, place_labels),
+                has_total=True,
+                population="subjects",
+                key="subjects-by-place",
+            )
+        )
+    if not drop & {"gender", "place"}:
+        tables.append(
+            grid_table(
+                grid_label,
+                {
+                    (place, gender): count
+                    for (gender, place), count in grid_counts(**period).items()
+                },
+                place_labels,
+                hub_numbers.gender_labels(),
+                population="subjects",
+                row_margins="subjects-by-place",
+                column_margins="subjects-by-gender",
+            )
+        )
+    if "area" not in drop:
+        tables.append(
+            Table(
+                label=_("Political subjects accompanied, by area of defence"),
+                rows=_labelled(hub_numbers.subjects_by_area(**period), hub_numbers.area_labels()),
+            )
+        )
+    return tables
+
+
+def subject_combinations(*, start, end, attributes: list[str]) -> dict:
+    """The hub's `{(attribute values): subjects}` for the re-identification preview."""
+    return hub_numbers.subject_combinations(start=start, end=end, attributes=attributes)
+
+
+def subject_attribute_labels(attribute: str) -> dict:
+    return {
+        "kind": hub_numbers.subject_kind_labels,
+        "gender": hub_numbers.gender_labels,
+        "state": hub_numbers.state_labels,
+        "region": hub_numbers.region_labels,
+    }[attribute]()
+
+
+def shown_subject_attributes(options=None) -> list[str]:
+    """The attributes of a subject the subjects section shows (SUBJECT_ATTRIBUTES)."""
+    options = options or {}
+    drop = set(options.get("drop") or [])
+    shown = [name for name in ("kind", "gender") if name not in drop]
+    if "place" not in drop:
+        shown.append("region" if options.get("coarsen_states") else "state")
+    return shown
 
 
 def processes_section(*, start, end) -> list[Table]:
@@ -421,7 +492,9 @@ def outputs_section(*, start, end) -> list[Table]:
 
 
 def register_default_sections() -> None:
-    register_section("subjects", _("Political subjects accompanied"), subjects_section)
+    register_section(
+        "subjects", _("Political subjects accompanied"), subjects_section, takes_options=True
+    )
     register_section("processes", _("Processes opened and closed"), processes_section)
     register_section("sessions", _("Sessions by field"), sessions_section)
     register_section("crises", _("Crisis interventions"), crises_section)

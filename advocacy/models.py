@@ -164,6 +164,9 @@ class DonorReport(models.Model):
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # What the advocate chose on the re-identification preview: {"drop": [breakdowns],
+    # "coarsen_states": bool} (advocacy.aggregates.subjects_section).
+    options = models.JSONField(default=dict, blank=True)
     # Suppressed aggregate tables (safe to show) for the page and the CSV.
     tables = models.JSONField(default=list, blank=True)
     # The PDF, AES-GCM encrypted with the field keys (aluna.encryption.keys), base64 text.

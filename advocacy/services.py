@@ -207,6 +207,22 @@ def report_update(*, report: DonorReport, actor, data: dict, request=None) -> Do
     return report
 
 
+@transaction.atomic
+def report_set_options(*, report: DonorReport, actor, options: dict, request=None) -> DonorReport:
+    """Save the preview's choices (breakdowns dropped, states coarsened)."""
+    DonorReport.objects.filter(pk=report.pk).update(options=options)
+    report.options = options
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target_type=audit_target_type(report),
+        target_id=str(report.pk),
+        request=request,
+        metadata={"options": "preview"},
+    )
+    return report
+
+
 def report_request_generation(*, report: DonorReport, actor, request=None) -> DonorReport:
     """Queue the report for the worker; the page then polls its progress."""
     with transaction.atomic():
@@ -235,7 +251,9 @@ def report_compute_tables(*, report: DonorReport, on_progress=None) -> list[dict
     wanted = [s for s in aggregates.sections() if s.code in (report.sections or [])]
     computed = []
     for index, section in enumerate(wanted, start=1):
-        tables = [aggregates.as_table(t) for t in section.func(start=report.start, end=report.end)]
+        extra = {"options": report.options or {}} if section.takes_options else {}
+        found = section.func(start=report.start, end=report.end, **extra)
+        tables = [aggregates.as_table(t) for t in found]
         computed.append((section, tables))
         if on_progress:
             on_progress(index, len(wanted))

@@ -14,8 +14,15 @@ from aluna.accounts.decorators import reauth_required
 from aluna.core.access import role_required
 from aluna.core.roles import Role
 
-from . import selectors, services
-from .forms import DonorForm, GrantForm, OutputFilterForm, OutputForm, ReportForm
+from . import preview, selectors, services
+from .forms import (
+    DonorForm,
+    GrantForm,
+    OutputFilterForm,
+    OutputForm,
+    ReportForm,
+    ReportOptionsForm,
+)
 from .models import ReportStatus
 
 PAGE_SIZE = 25
@@ -291,3 +298,27 @@ def report_deliver(request, report_id):
     else:
         messages.success(request, _("The report was recorded as delivered to the donor."))
     return redirect("advocacy:report-detail", report_id=report.pk)
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def report_preview(request, report_id):
+    """Before generating: what will be hidden and why, and what could single someone out."""
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    form = ReportOptionsForm(request.POST or None, initial=report.options or {})
+    if request.method == "POST" and form.is_valid():
+        services.report_set_options(
+            report=report, actor=request.user, options=form.options(), request=request
+        )
+        messages.success(request, _("The report's breakdowns were saved."))
+        return redirect("advocacy:report-preview", report_id=report.pk)
+    tables = services.report_compute_tables(report=report)
+    attributes, risky = preview.risky_combinations(report=report)
+    context = {
+        "report": report,
+        "form": form,
+        "hidden": preview.hidden_cells(tables),
+        "attributes": [preview.ATTRIBUTE_NAMES[name] for name in attributes],
+        "risky": risky,
+    }
+    return render(request, "advocacy/reports/report_preview.html", context)
