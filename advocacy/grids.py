@@ -138,11 +138,33 @@ def _true_value(counts, key: tuple) -> int:
     return sum(map(sum, counts))
 
 
+def _rectangle_width(counts, disclosure: Disclosure, r: int, c: int) -> int:
+    """A lower bound of how far hidden cell (r, c) can move, without a solver: for
+    hidden cells (r, j), (i, c), (i, j) forming a rectangle with it, adding t to
+    (r, c) and (i, j) and taking t from (r, j) and (i, c) keeps every total, so every
+    t keeping the four at 1 or more is consistent with the table. The widest such
+    range over the rectangles; the linear programme decides when it is too narrow."""
+    hidden = disclosure.hidden
+    columns = [j for j in range(len(counts[r])) if j != c and (r, j) in hidden]
+    rows = [i for i in range(len(counts)) if i != r and (i, c) in hidden]
+    best = 0
+    for i in rows:
+        for j in columns:
+            if (i, j) not in hidden:
+                continue
+            up = min(counts[r][j], counts[i][c]) - 1
+            down = min(counts[r][c], counts[i][j]) - 1
+            best = max(best, up + down)
+    return best
+
+
 def is_safe(counts, disclosure: Disclosure, key: tuple, *, threshold: int = THRESHOLD) -> bool:
     """Whether the hidden `key` ranges over at least `threshold` values. The true value
     is feasible, so a bound at `threshold` or more from it settles the question with
     one linear programme instead of two."""
     value = _true_value(counts, key)
+    if key[0] == "cell" and _rectangle_width(counts, disclosure, key[1], key[2]) >= threshold:
+        return True
     variables = _variables(disclosure)
     a_eq, b_eq = _constraints(counts, disclosure, variables)
     bounds = [(1, None)] * len(variables)
