@@ -9,6 +9,7 @@ or identifier leaves this module.
 import datetime as dt
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -208,6 +209,9 @@ def response_times(*, start: dt.date, end: dt.date, measure: str, by: str | None
     broken down by one of BREAKDOWNS (the key is None for the whole period when
     `by` is None). One query. A crisis whose aggression has several types counts
     in each; month keys are the first day of the month (a date)."""
+    if connection.vendor != "postgresql":
+        # percentile_cont and EXTRACT(EPOCH): PostgreSQL only (the demo's SQLite shows none).
+        return {}
     queryset = _MEASURE_QUERYSETS[measure](start=start, end=end).order_by()
     figures = {
         "cases": Count("pk", distinct=True),

@@ -7,6 +7,7 @@ breakdown); the review list names the subject by alias only, like the crisis boa
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -74,6 +75,8 @@ def crises_over_target(*, user, start: dt.date, end: dt.date) -> QuerySet[Crisis
     """First contacts later than the target, the longest wait first, with the subject's
     alias. Coordinación sees every crisis (the page is theirs only)."""
     target = aggregates.response_target_hours()
+    if connection.vendor != "postgresql":
+        return CrisisIntervention.objects.none()  # as aggregates.response_times
     return (
         aggregates.first_contacts(start=start, end=end)
         .filter(hours__gt=target)
