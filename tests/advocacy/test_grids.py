@@ -5,6 +5,7 @@ solver how far each hidden count can move: it never looks at advocacy.grids' own
 bookkeeping."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -228,3 +229,53 @@ def test_a_report_grid_hides_what_its_one_way_tables_hide_and_the_reverse():
     assert reader_ranges(unlabelled)  # something is hidden...
     for low, high in reader_ranges(unlabelled).values():
         assert high - low >= 5  # ...and nothing narrowed
+
+
+def test_the_donor_pdf_shows_no_hidden_count_of_a_two_way_table(settings):
+    import datetime as dt
+    import io
+
+    import pypdf
+
+    from advocacy.models import DonorReport
+    from advocacy.pdf import report_pdf_bytes
+
+    settings.LANGUAGE_CODE = "en"
+    grid = Table(
+        label="Subjects by state and gender",
+        kind="grid",
+        row_categories=[("20", "Oaxaca"), ("07", "Chiapas")],
+        column_categories=[("man", "Man"), ("woman", "Woman"), ("other", "Other")],
+        # Chiapas × Other is 3: it and the counts covering it must not reach the PDF.
+        cells={
+            ("20", "man"): 59,
+            ("20", "woman"): 37,
+            ("20", "other"): 41,
+            ("07", "man"): 67,
+            ("07", "woman"): 43,
+            ("07", "other"): 3,
+        },
+    )
+    [shown] = suppress_tables([grid])
+    hidden = {
+        value
+        for (_r, _c), value in zip(
+            [(r, c) for r in range(2) for c in range(3)],
+            [59, 37, 41, 67, 43, 3],
+            strict=True,
+        )
+    } - {value for row in shown["rows"] for value in row[1:] if isinstance(value, int)}
+    assert hidden == {37, 41, 43, 3}
+    report = DonorReport(
+        title="Informe",
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 6, 30),
+        tables=[{"code": "subjects", "label": "Subjects", "tables": [shown]}],
+    )
+
+    reader = pypdf.PdfReader(io.BytesIO(report_pdf_bytes(report=report)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    assert "Oaxaca 59 * * 137" in text
+    for value in (37, 41, 43):  # as whole numbers: 137 is Oaxaca's shown total
+        assert not re.search(rf"(?<![\d.,]){value}(?![\d.,])", text), value
