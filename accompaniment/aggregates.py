@@ -10,7 +10,8 @@ in the language of the current request.
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from aluna.core.aggregates import count_by, period_bounds
 
@@ -27,6 +28,39 @@ from .models import (
     SessionModality,
     SubjectKind,
 )
+
+# --- regions ---------------------------------------------------------------------------------
+
+# Mexico's states (INEGI codes) grouped in seven regions: reports coarsen a state
+# to its region when a state would single someone out.
+REGIONS = {
+    "northwest": (_("Northwest"), ("02", "03", "08", "10", "25", "26")),
+    "northeast": (_("Northeast"), ("05", "19", "28")),
+    "west": (_("West"), ("06", "14", "16", "18")),
+    "north_central": (_("North central"), ("01", "11", "22", "24", "32")),
+    "central": (_("Central"), ("09", "13", "15", "17", "21", "29")),
+    "south": (_("South"), ("07", "12", "20")),
+    "southeast": (_("Southeast and Gulf"), ("04", "23", "27", "30", "31")),
+}
+REGION_OF_STATE = {state: region for region, (_l, states) in REGIONS.items() for state in states}
+
+
+def region_labels() -> dict:
+    return {code: label for code, (label, _states) in REGIONS.items()}
+
+
+def region_expression(state_code_path: str) -> Case:
+    """The region code of the state at `state_code_path` ("state__code"), in SQL; NULL
+    where no state was recorded."""
+    return Case(
+        *[
+            When(**{f"{state_code_path}__in": states}, then=Value(region))
+            for region, (_l, states) in REGIONS.items()
+        ],
+        default=Value(None),
+        output_field=CharField(),
+    )
+
 
 # --- political subjects ----------------------------------------------------------------------
 
@@ -51,6 +85,63 @@ def subjects_by_gender(*, start: dt.date, end: dt.date) -> dict:
 def subjects_by_state(*, start: dt.date, end: dt.date) -> dict:
     """By state (INEGI code); None where no state was recorded."""
     return count_by(_subjects_accompanied(start=start, end=end), "state__code")
+
+
+def subjects_by_gender_and_state(*, start: dt.date, end: dt.date) -> dict:
+    """`{(gender, state code): count}`: each subject in exactly one cell."""
+    rows = (
+        _subjects_accompanied(start=start, end=end)
+        .order_by()
+        .values_list("gender_identity", "state__code")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {(gender, state): n for gender, state, n in rows}
+
+
+def subjects_by_region(*, start: dt.date, end: dt.date) -> dict:
+    """By region (REGIONS); None where no state was recorded."""
+    subjects = _subjects_accompanied(start=start, end=end).annotate(
+        region=region_expression("state__code")
+    )
+    return count_by(subjects, "region")
+
+
+def subjects_by_gender_and_region(*, start: dt.date, end: dt.date) -> dict:
+    """`{(gender, region code): count}`: each subject in exactly one cell."""
+    rows = (
+        _subjects_accompanied(start=start, end=end)
+        .annotate(region=region_expression("state__code"))
+        .order_by()
+        .values_list("gender_identity", "region")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {(gender, region): n for gender, region, n in rows}
+
+
+# The attributes of a subject a report can show, for subject_combinations().
+SUBJECT_ATTRIBUTES = ("kind", "gender", "state", "region")
+
+
+def subject_combinations(*, start: dt.date, end: dt.date, attributes: list[str]) -> dict:
+    """`{(value of each attribute, in order): number of subjects}` of the period's
+    subjects, for the attributes named (SUBJECT_ATTRIBUTES). One query."""
+    expressions = {
+        "kind": F("kind__code"),
+        "gender": F("gender_identity"),
+        "state": F("state__code"),
+        "region": region_expression("state__code"),
+    }
+    names = [f"attribute_{name}" for name in attributes]
+    rows = (
+        _subjects_accompanied(start=start, end=end)
+        .annotate(
+            **{alias: expressions[name] for alias, name in zip(names, attributes, strict=True)}
+        )
+        .order_by()
+        .values_list(*names)
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def subjects_by_area(*, start: dt.date, end: dt.date) -> dict:

@@ -40,6 +40,21 @@ class Table:
     # The name of the table's total among the report's key figures ("Sessions held");
     # empty when its total is not a key figure.
     summary: str = ""
+    # "counts" (rows of (category, count)), "times" (rows of (category, cases, median
+    # hours, 90th percentile hours), `total` the same figures over every case) or
+    # "grid" (a two-way table: `cells` {(row, column): count}, advocacy.suppression.grid).
+    kind: str = "counts"
+    headers: list = field(default_factory=list)
+    total: tuple | None = None
+    # Grids: the row and column categories (code, label), in their order.
+    row_categories: list = field(default_factory=list)
+    column_categories: list = field(default_factory=list)
+    cells: dict = field(default_factory=dict)
+    # A name other tables refer to, and, for a grid, the one-way tables that show its
+    # row and column totals (what they hide, the grid hides, and the reverse).
+    key: str = ""
+    row_margins: str = ""
+    column_margins: str = ""
 
 
 @dataclass
@@ -47,13 +62,15 @@ class Section:
     code: str
     label: str
     func: Callable
+    # Whether `func` takes the report's `options` (breakdowns dropped, states coarsened).
+    takes_options: bool = False
 
 
 _SECTIONS: dict[str, Section] = {}
 
 
-def register_section(code: str, label, func: Callable) -> None:
-    _SECTIONS[code] = Section(code=code, label=label, func=func)
+def register_section(code: str, label, func: Callable, *, takes_options: bool = False) -> None:
+    _SECTIONS[code] = Section(code=code, label=label, func=func, takes_options=takes_options)
 
 
 def sections() -> list[Section]:
@@ -90,6 +107,29 @@ def _labelled(counts: dict, labels: dict, *, missing=None) -> list[tuple[str, in
     return rows
 
 
+def _category_label(key, labels: dict) -> str:
+    if key is None or key == "":
+        return str(_("Not recorded"))
+    return str(labels.get(key, key))
+
+
+def grid_table(label, cells: dict, row_labels: dict, column_labels: dict, **options) -> Table:
+    """A two-way Table from `{(row code, column code): count}`; rows and columns sorted
+    by label, as `_labelled` sorts the one-way tables they match."""
+    rows = sorted({row for row, _c in cells}, key=lambda key: _category_label(key, row_labels))
+    columns = sorted(
+        {column for _r, column in cells}, key=lambda key: _category_label(key, column_labels)
+    )
+    return Table(
+        label=label,
+        kind="grid",
+        row_categories=[(key, _category_label(key, row_labels)) for key in rows],
+        column_categories=[(key, _category_label(key, column_labels)) for key in columns],
+        cells={key: int(count) for key, count in cells.items()},
+        **options,
+    )
+
+
 # Only crises_section still reads models (it moves to the crisis app with them).
 _bounds = period_bounds
 
@@ -101,35 +141,120 @@ def _catalogue_labels(model) -> dict:
 # --- accompaniment ---------------------------------------------------------------------------
 
 
-def subjects_section(*, start, end) -> list[Table]:
+# The breakdowns of the subjects section an advocate can drop before generating
+# (the re-identification preview), and the tables that show each.
+SUBJECT_BREAKDOWNS = {
+    "kind": _("Kind of subject"),
+    "gender": _("Gender identity"),
+    "place": _("State (or region)"),
+    "area": _("Area of defence"),
+}
+
+
+def subjects_section(*, start, end, options=None) -> list[Table]:
+    """`options` (the report's): "drop" lists SUBJECT_BREAKDOWNS to leave out,
+    "coarsen_states" shows regions instead of states."""
+    options = options or {}
+    drop = set(options.get("drop") or [])
     period = {"start": start, "end": end}
-    return [
-        Table(
-            label=_("Political subjects accompanied, by kind"),
-            rows=_labelled(
-                hub_numbers.subjects_by_kind(**period), hub_numbers.subject_kind_labels()
-            ),
-            has_total=True,
-            population="subjects",
-            summary=_("Political subjects accompanied"),
-        ),
-        Table(
-            label=_("Political subjects accompanied, by gender identity"),
-            rows=_labelled(hub_numbers.subjects_by_gender(**period), hub_numbers.gender_labels()),
-            has_total=True,
-            population="subjects",
-        ),
-        Table(
-            label=_("Political subjects accompanied, by state"),
-            rows=_labelled(hub_numbers.subjects_by_state(**period), hub_numbers.state_labels()),
-            has_total=True,
-            population="subjects",
-        ),
-        Table(
-            label=_("Political subjects accompanied, by area of defence"),
-            rows=_labelled(hub_numbers.subjects_by_area(**period), hub_numbers.area_labels()),
-        ),
-    ]
+    if options.get("coarsen_states"):
+        place_label = _("Political subjects accompanied, by region")
+        place_counts, place_labels = (
+            hub_numbers.subjects_by_region(**period),
+            hub_numbers.region_labels(),
+        )
+        grid_label = _("Political subjects accompanied, by region and gender identity")
+        grid_counts = hub_numbers.subjects_by_gender_and_region
+    else:
+        place_label = _("Political subjects accompanied, by state")
+        place_counts, place_labels = (
+            hub_numbers.subjects_by_state(**period),
+            hub_numbers.state_labels(),
+        )
+        grid_label = _("Political subjects accompanied, by state and gender identity")
+        grid_counts = hub_numbers.subjects_by_gender_and_state
+    tables = []
+    if "kind" not in drop:
+        tables.append(
+            Table(
+                label=_("Political subjects accompanied, by kind"),
+                rows=_labelled(
+                    hub_numbers.subjects_by_kind(**period), hub_numbers.subject_kind_labels()
+                ),
+                has_total=True,
+                population="subjects",
+                summary=_("Political subjects accompanied"),
+            )
+        )
+    if "gender" not in drop:
+        tables.append(
+            Table(
+                label=_("Political subjects accompanied, by gender identity"),
+                rows=_labelled(
+                    hub_numbers.subjects_by_gender(**period), hub_numbers.gender_labels()
+                ),
+                has_total=True,
+                population="subjects",
+                key="subjects-by-gender",
+            )
+        )
+    if "place" not in drop:
+        tables.append(
+            Table(
+                label=place_label,
+                rows=_labelled(place_counts, place_labels),
+                has_total=True,
+                population="subjects",
+                key="subjects-by-place",
+            )
+        )
+    if not drop & {"gender", "place"}:
+        tables.append(
+            grid_table(
+                grid_label,
+                {
+                    (place, gender): count
+                    for (gender, place), count in grid_counts(**period).items()
+                },
+                place_labels,
+                hub_numbers.gender_labels(),
+                population="subjects",
+                row_margins="subjects-by-place",
+                column_margins="subjects-by-gender",
+            )
+        )
+    if "area" not in drop:
+        tables.append(
+            Table(
+                label=_("Political subjects accompanied, by area of defence"),
+                rows=_labelled(hub_numbers.subjects_by_area(**period), hub_numbers.area_labels()),
+            )
+        )
+    return tables
+
+
+def subject_combinations(*, start, end, attributes: list[str]) -> dict:
+    """The hub's `{(attribute values): subjects}` for the re-identification preview."""
+    return hub_numbers.subject_combinations(start=start, end=end, attributes=attributes)
+
+
+def subject_attribute_labels(attribute: str) -> dict:
+    return {
+        "kind": hub_numbers.subject_kind_labels,
+        "gender": hub_numbers.gender_labels,
+        "state": hub_numbers.state_labels,
+        "region": hub_numbers.region_labels,
+    }[attribute]()
+
+
+def shown_subject_attributes(options=None) -> list[str]:
+    """The attributes of a subject the subjects section shows (SUBJECT_ATTRIBUTES)."""
+    options = options or {}
+    drop = set(options.get("drop") or [])
+    shown = [name for name in ("kind", "gender") if name not in drop]
+    if "place" not in drop:
+        shown.append("region" if options.get("coarsen_states") else "state")
+    return shown
 
 
 def processes_section(*, start, end) -> list[Table]:
@@ -174,6 +299,7 @@ def sessions_section(*, start, end) -> list[Table]:
 
 
 def crises_section(*, start, end) -> list[Table]:
+    types = crisis_numbers.aggression_type_labels()
     return [
         Table(
             label=_("Crisis interventions, by risk level"),
@@ -188,8 +314,16 @@ def crises_section(*, start, end) -> list[Table]:
             label=_("Crisis interventions, by type of aggression"),
             rows=_labelled(
                 crisis_numbers.interventions_by_aggression_type(start=start, end=end),
-                crisis_numbers.aggression_type_labels(),
+                types,
             ),
+            key="crises-by-type",
+        ),
+        grid_table(
+            _("Crisis interventions, by type of aggression and region (one per type)"),
+            crisis_numbers.interventions_by_aggression_type_and_region(start=start, end=end),
+            types,
+            hub_numbers.region_labels(),
+            row_margins="crises-by-type",
         ),
         Table(
             label=_("Crisis interventions, by perpetrator"),
@@ -199,6 +333,69 @@ def crises_section(*, start, end) -> list[Table]:
             ),
         ),
     ]
+
+
+_TIME_MEASURES = {
+    "contact": _("Hours from the aggression to the first crisis contact"),
+    "process": _("Hours from the crisis to the opening of a long process"),
+}
+_TIME_BREAKDOWNS = {
+    "month": _("by month"),
+    "region": _("by region"),
+    "aggression_type": _("by type of aggression"),
+    "risk_level": _("by risk level"),
+}
+
+
+def _time_headers() -> list:
+    return [_("Cases"), _("Median (hours)"), _("90th percentile (hours)")]
+
+
+def _time_figures(found: dict | None) -> tuple:
+    if not found:
+        return (0, None, None)
+    return (
+        int(found["cases"]),
+        round(float(found["median"]), 1),
+        round(float(found["p90"]), 1),
+    )
+
+
+def _time_label(by: str, key, labels: dict) -> str:
+    if key is None or key == "":
+        return str(_("Not recorded"))
+    if by == "month":
+        return key.strftime("%Y-%m")
+    return str(labels.get(key, key))
+
+
+def response_times_section(*, start, end) -> list[Table]:
+    """Median and 90th percentile hours of the crisis response (crisis.aggregates),
+    one table per measure and breakdown, the whole period as the total row."""
+    tables = []
+    for measure, measure_label in _TIME_MEASURES.items():
+        overall = crisis_numbers.response_times(start=start, end=end, measure=measure)
+        for by, by_label in _TIME_BREAKDOWNS.items():
+            figures = crisis_numbers.response_times(start=start, end=end, measure=measure, by=by)
+            labels = crisis_numbers.breakdown_labels(by)
+            rows = [
+                (_time_label(by, key, labels), *_time_figures(found))
+                for key, found in figures.items()
+            ]
+            rows.sort(key=lambda row: row[0])
+            partition = by != "aggression_type"  # a crisis has one month, region, risk
+            tables.append(
+                Table(
+                    label=f"{measure_label}, {by_label}",
+                    rows=rows,
+                    kind="times",
+                    headers=_time_headers(),
+                    has_total=partition,
+                    population=f"times-{measure}" if partition else "",
+                    total=_time_figures(overall.get(None)) if rows and partition else None,
+                )
+            )
+    return tables
 
 
 def security_section(*, start, end) -> list[Table]:
@@ -295,10 +492,13 @@ def outputs_section(*, start, end) -> list[Table]:
 
 
 def register_default_sections() -> None:
-    register_section("subjects", _("Political subjects accompanied"), subjects_section)
+    register_section(
+        "subjects", _("Political subjects accompanied"), subjects_section, takes_options=True
+    )
     register_section("processes", _("Processes opened and closed"), processes_section)
     register_section("sessions", _("Sessions by field"), sessions_section)
     register_section("crises", _("Crisis interventions"), crises_section)
+    register_section("response_times", _("Crisis response times"), response_times_section)
     register_section("security", _("Protection measures and risk"), security_section)
     register_section("training", _("Training"), training_section)
     register_section("outputs", _("Advocacy outputs of the period"), outputs_section)

@@ -54,10 +54,17 @@ def donor_report_rows(tables: list[dict]):
     ]
     for section in tables:
         for table in section["tables"]:
-            for category, shown in table["rows"]:
-                yield [section["label"], table["label"], category, shown]
+            headers = table.get("headers")
+            rows = list(table["rows"])
             if table["total"] is not None:
-                yield [section["label"], table["label"], _("Total"), table["total"]]
+                total = table["total"]
+                rows.append([_("Total"), *(total if isinstance(total, list) else [total])])
+            for category, *shown in rows:
+                if not headers:
+                    yield [section["label"], table["label"], category, shown[0]]
+                    continue
+                for header, value in zip(headers, shown, strict=True):
+                    yield [section["label"], table["label"], f"{category} · {header}", value]
 
 
 def download_name(base: str, *, made_on: dt.date, extension: str) -> str:

@@ -266,3 +266,29 @@ class ReportForm(NoNulMixin, BootstrapWidgetsMixin, forms.ModelForm):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
         super()._post_clean()
+
+
+class ReportOptionsForm(forms.Form):
+    """The re-identification preview's choices: breakdowns to drop, states to coarsen."""
+
+    drop = forms.MultipleChoiceField(
+        label=_("Leave out these breakdowns of the subjects"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    coarsen_states = forms.BooleanField(
+        label=_("Show regions instead of states"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drop"].choices = list(aggregates.SUBJECT_BREAKDOWNS.items())
+
+    def options(self) -> dict:
+        return {
+            "drop": sorted(self.cleaned_data["drop"]),
+            "coarsen_states": self.cleaned_data["coarsen_states"],
+        }

@@ -164,6 +164,9 @@ class DonorReport(models.Model):
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # What the advocate chose on the re-identification preview: {"drop": [breakdowns],
+    # "coarsen_states": bool} (advocacy.aggregates.subjects_section).
+    options = models.JSONField(default=dict, blank=True)
     # Suppressed aggregate tables (safe to show) for the page and the CSV.
     tables = models.JSONField(default=list, blank=True)
     # The PDF, AES-GCM encrypted with the field keys (aluna.encryption.keys), base64 text.
@@ -182,3 +185,33 @@ class DonorReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportDelivery(models.Model):
+    """A donor report as it was delivered: exactly the figures it showed, so that the
+    next reports to the same donor can be checked against it (advocacy.series)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(
+        DonorReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("donor")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    # The suppressed tables exactly as the delivered PDF showed them.
+    tables = models.JSONField(default=list)
+    delivered_at = models.DateTimeField(_("delivered at"))
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("report delivery")
+        verbose_name_plural = _("report deliveries")
+        ordering = ["-delivered_at"]
+        indexes = [models.Index(fields=["donor", "-delivered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"

@@ -34,12 +34,27 @@ def ranked_rows(rows: list) -> list:
     return sorted(exact, key=lambda row: -row[1]) + hidden
 
 
+def _total_cells(table: dict) -> list:
+    total = table["total"]
+    return total if isinstance(total, list) else [total]
+
+
 def _hidden_marks(table: dict) -> set:
-    shown = [value for _category, value in table["rows"]] + [table["total"]]
+    shown = [value for row in table["rows"] for value in row[1:]] + _total_cells(table)
     return {value for value in shown if _is_hidden(value)}
 
 
 def _figure(table: dict) -> dict:
+    if table.get("headers"):
+        # Several figures a row ("times", "grid"): the table alone, in the given order.
+        return {
+            **table,
+            "columns": [table["rows"]],
+            "chart": "",
+            "chart_is_partial": False,
+            "marks": _hidden_marks(table),
+            "total_cells": _total_cells(table),
+        }
     rows = ranked_rows(table["rows"])
     if not any(isinstance(shown, int) and shown > 0 for _category, shown in rows):
         charted = []  # no bar to draw: every count is zero or hidden
@@ -56,6 +71,7 @@ def _figure(table: dict) -> dict:
         "chart": bar_chart_svg(rows=charted, title=chart_title) if charted else "",
         "chart_is_partial": 0 < len(charted) < len(rows),
         "marks": _hidden_marks(table),
+        "total_cells": _total_cells(table),
     }
 
 
@@ -65,7 +81,9 @@ def key_figures(tables: list) -> list[dict]:
         {"label": section_table["summary"], "value": section_table["total"]}
         for section in tables
         for section_table in section["tables"]
-        if section_table.get("summary") and section_table["total"] is not None
+        if section_table.get("summary")
+        and section_table["total"] is not None
+        and not section_table.get("headers")
     ]
 
 

@@ -17,9 +17,17 @@ from aluna.encryption.keys import decrypt, encrypt
 from aluna.notifications.services import notification_send
 from aluna.outbox.services import outbox_enqueue
 
-from . import aggregates
+from . import aggregates, series
 from .exports import DONOR_REPORT_FILE, csv_text, donor_report_rows, download_name
-from .models import AdvocacyOutput, Donor, DonorReport, Grant, ReportDue, ReportStatus
+from .models import (
+    AdvocacyOutput,
+    Donor,
+    DonorReport,
+    Grant,
+    ReportDelivery,
+    ReportDue,
+    ReportStatus,
+)
 from .pdf import report_pdf_bytes
 from .suppression import suppress_tables
 
@@ -199,6 +207,22 @@ def report_update(*, report: DonorReport, actor, data: dict, request=None) -> Do
     return report
 
 
+@transaction.atomic
+def report_set_options(*, report: DonorReport, actor, options: dict, request=None) -> DonorReport:
+    """Save the preview's choices (breakdowns dropped, states coarsened)."""
+    DonorReport.objects.filter(pk=report.pk).update(options=options)
+    report.options = options
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        target_type=audit_target_type(report),
+        target_id=str(report.pk),
+        request=request,
+        metadata={"options": "preview"},
+    )
+    return report
+
+
 def report_request_generation(*, report: DonorReport, actor, request=None) -> DonorReport:
     """Queue the report for the worker; the page then polls its progress."""
     with transaction.atomic():
@@ -222,25 +246,97 @@ def _associated_data(report_id) -> bytes:
 
 
 def report_compute_tables(*, report: DonorReport, on_progress=None) -> list[dict]:
-    """Every wanted section's tables, suppressed, as JSON-safe dicts."""
+    """Every wanted section's tables, suppressed, as JSON-safe dicts; checked against the
+    reports already delivered to the same donor (advocacy.series)."""
     wanted = [s for s in aggregates.sections() if s.code in (report.sections or [])]
     computed = []
     for index, section in enumerate(wanted, start=1):
-        tables = [aggregates.as_table(t) for t in section.func(start=report.start, end=report.end)]
+        extra = {"options": report.options or {}} if section.takes_options else {}
+        found = section.func(start=report.start, end=report.end, **extra)
+        tables = [aggregates.as_table(t) for t in found]
         computed.append((section, tables))
         if on_progress:
             on_progress(index, len(wanted))
     # Suppress over the whole report at once: rule 4 spans tables (and sections).
     flat = [table for _section, tables in computed for table in tables]
-    shown = iter(suppress_tables(flat))
-    return [
-        {
-            "code": section.code,
-            "label": str(section.label),
-            "tables": [next(shown) for _t in tables],
-        }
-        for section, tables in computed
-    ]
+    refs = [f"{section.code}:{i}" for section, tables in computed for i in range(len(tables))]
+    deliveries = _earlier_deliveries(report)
+    forced: dict[int, set] = {}
+    notes = []
+    while True:
+        result = _sectioned(computed, suppress_tables(flat, forced), refs)
+        found = series.leaks(
+            tables=result, start=report.start, end=report.end, deliveries=deliveries
+        )
+        new = [
+            leak for leak in found if leak.category not in forced.get(refs.index(leak.table), ())
+        ]
+        if not new:
+            break
+        for leak in new:
+            forced.setdefault(refs.index(leak.table), set()).add(leak.category)
+            notes.append(leak)
+    for leak in notes:
+        table = next(t for s in result for t in s["tables"] if t["ref"] == leak.table)
+        table.setdefault("series", []).append(
+            {
+                "category": leak.category,
+                "start": leak.delivered_start.isoformat(),
+                "end": leak.delivered_end.isoformat(),
+            }
+        )
+    return result
+
+
+def _sectioned(computed: list, shown: list[dict], refs: list[str]) -> list[dict]:
+    shown_iter = iter(zip(shown, refs, strict=True))
+    sections = []
+    for section, tables in computed:
+        section_tables = []
+        for _table in tables:
+            table, ref = next(shown_iter)
+            section_tables.append({**table, "ref": ref})
+        sections.append(
+            {"code": section.code, "label": str(section.label), "tables": section_tables}
+        )
+    return sections
+
+
+def _earlier_deliveries(report: DonorReport) -> list[ReportDelivery]:
+    """The reports delivered to the report's donor (none without a grant)."""
+    if report.grant_id is None:
+        return []
+    return list(
+        ReportDelivery.objects.filter(donor_id=report.grant.donor_id)
+        .exclude(report_id=report.pk)
+        .only("start", "end", "tables")
+    )
+
+
+@transaction.atomic
+def report_mark_delivered(*, report: DonorReport, actor, request=None) -> ReportDelivery:
+    """Record that the report, as generated, was delivered to its grant's donor: its
+    figures are kept exactly as shown, for the series protection of the next reports."""
+    if report.status != ReportStatus.DONE or report.grant_id is None:
+        raise ValueError("Only a generated report of a grant can be delivered.")
+    delivery = ReportDelivery.objects.create(
+        report=report,
+        donor_id=report.grant.donor_id,
+        start=report.start,
+        end=report.end,
+        tables=report.tables,
+        delivered_at=timezone.now(),
+        delivered_by=actor,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        target_type=audit_target_type(delivery),
+        target_id=str(delivery.pk),
+        request=request,
+        metadata={"report": str(report.pk)},
+    )
+    return delivery
 
 
 def _set_progress(report_id, value: int, **extra) -> None:

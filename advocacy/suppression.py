@@ -29,9 +29,15 @@ interval is a single value.
 
 from dataclasses import dataclass
 
-THRESHOLD = 5
+from . import grids
+
+THRESHOLD = grids.THRESHOLD
 SMALL = "<5"
-SECONDARY = "*"
+SECONDARY = grids.HIDDEN
+# The name series protection gives a table's total among its categories.
+TOTAL = "__total__"
+# A median or percentile over fewer than THRESHOLD cases is not shown.
+NOT_SHOWN = "—"
 
 
 def is_small(count: int) -> bool:
@@ -86,15 +92,26 @@ def recomputable_cells(displays: list, total_display) -> list[int]:
     return pinned
 
 
-def suppress(counts: list[int], *, has_total: bool) -> tuple[list, object]:
-    """Apply the rules to one table: returns (row displays, total display or None)."""
+def suppress(
+    counts: list[int], *, has_total: bool, forced=(), force_total: bool = False
+) -> tuple[list, object]:
+    """Apply the rules to one table: returns (row displays, total display or None).
+
+    `forced` rows (indexes) and the total (`force_total`) are hidden as "*" whatever
+    their size: series protection (advocacy.series) hides them against earlier reports.
+    """
     if any(c < 0 for c in counts):
         raise ValueError("Counts cannot be negative.")
     displays: list = [SMALL if is_small(c) else c for c in counts]
+    for index in forced:
+        if counts[index] >= THRESHOLD:
+            displays[index] = SECONDARY
     if not has_total:
         return displays, None
     total = sum(counts)
     total_display = SMALL if is_small(total) else total
+    if force_total and total >= THRESHOLD:
+        total_display = SECONDARY
     while recomputable_cells(displays, total_display):
         candidates = [i for i, d in enumerate(displays) if isinstance(d, int) and d > 0]
         if not candidates:
@@ -105,14 +122,78 @@ def suppress(counts: list[int], *, has_total: bool) -> tuple[list, object]:
     return displays, total_display
 
 
-def suppress_table(table) -> dict:
+def _suppress_times(table) -> dict:
+    """A "times" table: the case counts protected like any counts (their total is the
+    whole period's), a median or percentile shown only over THRESHOLD cases or more."""
+    counts = [int(row[1]) for row in table.rows]
+    displays, total_cases = suppress(counts, has_total=table.total is not None)
+
+    def figures(cases, shown, median, p90) -> list:
+        if cases < THRESHOLD:
+            return [shown, NOT_SHOWN, NOT_SHOWN]
+        return [shown, median, p90]
+
+    rows = [
+        [str(row[0]), *figures(row[1], shown, row[2], row[3])]
+        for row, shown in zip(table.rows, displays, strict=True)
+    ]
+    total = None
+    if table.total is not None:
+        total = figures(table.total[0], total_cases, table.total[1], table.total[2])
+    return {
+        "label": str(table.label),
+        "kind": "times",
+        "headers": [str(header) for header in table.headers],
+        "rows": rows,
+        "total": total,
+        "summary": str(table.summary),
+    }
+
+
+def total_count(result: dict):
+    """The shown total count of a suppressed table (the case count of a "times" table,
+    the grand total of a grid)."""
+    total = result["total"]
+    if not isinstance(total, list):
+        return total
+    return total[-1] if result.get("kind") == "grid" else total[0]
+
+
+def _hide_total(result: dict) -> None:
+    if not isinstance(result["total"], list):
+        result["total"] = SECONDARY
+    elif result.get("kind") == "grid":
+        result["total"][-1] = SECONDARY
+    else:
+        result["total"][0] = SECONDARY
+
+
+def suppress_table(table, forced=None) -> dict:
     """An aggregates.Table -> a JSON-safe dict of what may be shown.
 
-    {"label", "rows": [[category, shown]], "total": shown or None, "summary"}
+    {"label", "rows": [[category, shown]], "total": shown or None, "summary"}; a
+    "times" table adds "kind" and "headers", its rows and total hold several figures.
     """
+    if getattr(table, "kind", "counts") == "times":
+        return _suppress_times(table)
+    if getattr(table, "kind", "counts") == "grid":
+        return {
+            "label": str(table.label),
+            "kind": "grid",
+            "headers": [str(label) for _k, label in table.column_categories],
+            "rows": [],
+            "total": None,
+            "summary": str(table.summary),
+        }  # filled by suppress_tables, which knows the tables showing its totals
     counts = [int(count) for _category, count in table.rows]
+    forced = forced or set()
     if table.protect:
-        displays, total = suppress(counts, has_total=table.has_total)
+        displays, total = suppress(
+            counts,
+            has_total=table.has_total,
+            forced=[i for i, (category, _c) in enumerate(table.rows) if str(category) in forced],
+            force_total=TOTAL in forced,
+        )
     else:
         displays, total = counts, (sum(counts) if table.has_total else None)
     return {
@@ -126,15 +207,83 @@ def suppress_table(table) -> dict:
     }
 
 
-def suppress_tables(tables: list) -> list[dict]:
-    """suppress_table for each table, then rule 4 across tables of one population."""
-    shown = [suppress_table(table) for table in tables]
+def suppress_tables(tables: list, forced: dict | None = None) -> list[dict]:
+    """suppress_table for each table, then the grids (advocacy.grids) against the
+    one-way tables that show their totals, then rule 4 across tables of one population.
+
+    `forced` maps a table's index to the categories (labels, or TOTAL) it must hide
+    whatever their size (series protection, advocacy.series)."""
+    forced = forced or {}
+    shown = [suppress_table(table, forced.get(index)) for index, table in enumerate(tables)]
+    _apply_rule_4(tables, shown)
+    keyed = {table.key: result for table, result in zip(tables, shown, strict=True) if table.key}
+    for table, result in zip(tables, shown, strict=True):
+        if getattr(table, "kind", "counts") == "grid":
+            _suppress_grid(table, result, keyed)
+    _apply_rule_4(tables, shown)
+    return shown
+
+
+def _apply_rule_4(tables: list, shown: list) -> None:
     hidden_populations = {
         table.population
         for table, result in zip(tables, shown, strict=True)
-        if table.population and result["total"] == SECONDARY
+        if table.population and total_count(result) == SECONDARY
     }
     for table, result in zip(tables, shown, strict=True):
-        if table.population in hidden_populations and table.protect:
-            result["total"] = SECONDARY
-    return shown
+        if table.population in hidden_populations and table.protect and result["total"]:
+            _hide_total(result)
+
+
+def _suppress_grid(table, result: dict, keyed: dict) -> None:
+    """Protect a two-way table, taking as hidden the totals its one-way tables hide, and
+    hide in those tables the totals the grid had to hide."""
+    rows, columns = table.row_categories, table.column_categories
+    counts = [[int(table.cells.get((r, c), 0)) for c, _l in columns] for r, _l in rows]
+    row_table, column_table = keyed.get(table.row_margins), keyed.get(table.column_margins)
+
+    def hidden_in(one_way: dict | None, categories: list) -> set:
+        if one_way is None:
+            return set()
+        displays = dict(one_way["rows"])
+        return {
+            index
+            for index, (_key, label) in enumerate(categories)
+            if not isinstance(displays.get(label, 0), int)
+        }
+
+    grand_hidden = any(
+        one_way is not None and one_way["total"] is not None and total_count(one_way) == SECONDARY
+        for one_way in (row_table, column_table)
+    )
+    disclosure = grids.protect(
+        counts,
+        hidden_rows=hidden_in(row_table, rows),
+        hidden_columns=hidden_in(column_table, columns),
+        hidden_grand=grand_hidden,
+    )
+    display = grids.displayed(counts, disclosure)
+    result["headers"] = [*(label for _k, label in columns), str(_total_label())]
+    result["rows"] = [
+        [label, *cells] for (_key, label), cells in zip(rows, display["rows"], strict=True)
+    ]
+    result["total"] = display["total"]
+    result["hidden_cells"] = len(disclosure.hidden)
+    for one_way, categories, hidden in (
+        (row_table, rows, disclosure.hidden_rows),
+        (column_table, columns, disclosure.hidden_columns),
+    ):
+        if one_way is None:
+            continue
+        labels = {categories[index][1] for index in hidden}
+        for row in one_way["rows"]:
+            if row[0] in labels and isinstance(row[1], int) and row[1] > 0:
+                row[1] = SECONDARY
+        if disclosure.hidden_grand and one_way["total"] is not None:
+            _hide_total(one_way)
+
+
+def _total_label():
+    from django.utils.translation import gettext
+
+    return gettext("Total")

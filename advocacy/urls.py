@@ -23,4 +23,6 @@ urlpatterns = [
     path("informes/<uuid:report_id>/generar/", views.report_generate, name="report-generate"),
     path("informes/<uuid:report_id>/pdf/", views.report_download, name="report-download"),
     path("informes/<uuid:report_id>/csv/", views.report_csv, name="report-csv"),
+    path("informes/<uuid:report_id>/vista-previa/", views.report_preview, name="report-preview"),
+    path("informes/<uuid:report_id>/entregado/", views.report_deliver, name="report-deliver"),
 ]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,8 +14,15 @@ from aluna.accounts.decorators import reauth_required
 from aluna.core.access import role_required
 from aluna.core.roles import Role
 
-from . import selectors, services
-from .forms import DonorForm, GrantForm, OutputFilterForm, OutputForm, ReportForm
+from . import preview, selectors, services
+from .forms import (
+    DonorForm,
+    GrantForm,
+    OutputFilterForm,
+    OutputForm,
+    ReportForm,
+    ReportOptionsForm,
+)
 from .models import ReportStatus
 
 PAGE_SIZE = 25
@@ -197,6 +206,11 @@ def report_edit(request, report_id):
 
 def _pdf_state(report) -> dict:
     """The context of the PDF's status box (report_status.html)."""
+    for section in report.tables or []:
+        for table in section["tables"]:
+            for note in table.get("series", []):  # ISO dates in JSON, dates on the page
+                note["start"] = dt.date.fromisoformat(str(note["start"]))
+                note["end"] = dt.date.fromisoformat(str(note["end"]))
     downloadable = services.report_is_downloadable(report)
     expired = report.status == ReportStatus.DONE and not downloadable
     label = _("The download period has ended.") if expired else PDF_STATES[report.status]
@@ -268,3 +282,43 @@ def report_csv(request, report_id):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@advocacy_roles
+@require_POST
+def report_deliver(request, report_id):
+    """Record the generated report as delivered to its donor (series protection)."""
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    try:
+        services.report_mark_delivered(report=report, actor=request.user, request=request)
+    except ValueError:
+        messages.error(
+            request, _("Only a generated report of a grant can be recorded as delivered.")
+        )
+    else:
+        messages.success(request, _("The report was recorded as delivered to the donor."))
+    return redirect("advocacy:report-detail", report_id=report.pk)
+
+
+@advocacy_roles
+@require_http_methods(["GET", "POST"])
+def report_preview(request, report_id):
+    """Before generating: what will be hidden and why, and what could single someone out."""
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    form = ReportOptionsForm(request.POST or None, initial=report.options or {})
+    if request.method == "POST" and form.is_valid():
+        services.report_set_options(
+            report=report, actor=request.user, options=form.options(), request=request
+        )
+        messages.success(request, _("The report's breakdowns were saved."))
+        return redirect("advocacy:report-preview", report_id=report.pk)
+    tables = services.report_compute_tables(report=report)
+    attributes, risky = preview.risky_combinations(report=report)
+    context = {
+        "report": report,
+        "form": form,
+        "hidden": preview.hidden_cells(tables),
+        "attributes": [preview.ATTRIBUTE_NAMES[name] for name in attributes],
+        "risky": risky,
+    }
+    return render(request, "advocacy/reports/report_preview.html", context)

@@ -103,6 +103,15 @@ class CrisisConfig(AppConfig):
         )
         register_home_panel(
             HomePanel(
+                key="crisis.response_times",
+                template="crisis/home/response_times.html",
+                context=home.response_times_panel,
+                roles=frozenset({Role.COORDINATION}),
+                order=30,
+            )
+        )
+        register_home_panel(
+            HomePanel(
                 key="crisis.follow_ups",
                 template="crisis/home/follow_ups.html",
                 context=home.follow_ups_due_panel,

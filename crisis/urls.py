@@ -3,7 +3,7 @@ inside the accompaniment app: bookmarks and links in e-mails keep working)."""
 
 from django.urls import path
 
-from .views import aggressions, interventions, roster
+from .views import aggressions, interventions, response_times, roster
 
 app_name = "crisis"
 
@@ -39,6 +39,11 @@ urlpatterns = [
         "agresiones/<uuid:aggression_id>/editar/",
         aggressions.aggression_edit_view,
         name="aggression-edit",
+    ),
+    path(
+        "crisis/tiempos-de-respuesta/",
+        response_times.response_times_view,
+        name="response-times",
     ),
     path("guardias/", roster.roster_view, name="roster"),
     path(

@@ -39,6 +39,8 @@ MATRIX = {
     "advocacy:report-status": ("advocacy_report_kwargs", only(*ADVOCACY)),
     # POST-only.
     "advocacy:report-generate": ("advocacy_report_kwargs", only(*ADVOCACY, ok=405)),
+    "advocacy:report-preview": ("advocacy_report_kwargs", only(*ADVOCACY)),
+    "advocacy:report-deliver": ("advocacy_report_kwargs", only(*ADVOCACY, ok=405)),
     "advocacy:report-download": ("advocacy_report_kwargs", only(*ADVOCACY, ok=REAUTH)),
     "advocacy:report-csv": ("advocacy_report_kwargs", only(*ADVOCACY, ok=REAUTH)),
 }

@@ -119,7 +119,7 @@ def test_advocate_gets_processes_opened_and_closed_and_sessions_by_field_and_mod
 
 
 def test_advocate_gets_the_hub_sections_labelled_as_before(hub_cases, period, areas):
-    by_kind, by_gender, by_state, by_area = subjects_section(**period)
+    by_kind, by_gender, by_state, by_state_and_gender, by_area = subjects_section(**period)
     opened, closed = processes_section(**period)
     by_field, by_modality = sessions_section(**period)
 
@@ -127,6 +127,13 @@ def test_advocate_gets_the_hub_sections_labelled_as_before(hub_cases, period, ar
     assert by_gender.rows == [("Not recorded", 2), ("Woman", 1)]
     assert by_state.rows == [("Chiapas", 1), ("Not recorded", 1), ("Oaxaca", 1)]
     assert by_area.rows == sorted([(areas[0].label_en, 2), (areas[1].label_en, 1)])
+    assert by_state_and_gender.kind == "grid"
+    assert by_state_and_gender.row_categories == [
+        ("07", "Chiapas"),
+        (None, "Not recorded"),
+        ("20", "Oaxaca"),
+    ]
+    assert sum(by_state_and_gender.cells.values()) == 3
     assert opened.rows == [("Crisis and emergency", 1), ("Organisational strengthening", 1)]
     assert closed.rows == [("Organisational strengthening", 1)]
     assert by_field.rows == [

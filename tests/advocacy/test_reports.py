@@ -209,7 +209,8 @@ def test_advocate_can_get_suppressed_aggregates_that_reveal_no_one(advocate, acc
     assert by_risk["total"] == SMALL
     for section in report.tables:
         for table in section["tables"]:
-            assert recomputable_cells([s for _c, s in table["rows"]], table["total"]) == []
+            if not table.get("headers"):  # two-way and time tables: tests/advocacy/test_grids.py
+                assert recomputable_cells([s for _c, s in table["rows"]], table["total"]) == []
     text = _pdf_text(report_download_pdf(report=report, actor=advocate))
     assert SMALL in text
     for secret in SECRETS:
@@ -250,7 +251,8 @@ def test_advocate_can_generate_watch_and_download_a_report_that_names_no_one(
     assert SMALL in text
     for section in report.tables:
         for table in section["tables"]:
-            assert recomputable_cells([s for _c, s in table["rows"]], table["total"]) == []
+            if not table.get("headers"):  # two-way and time tables: tests/advocacy/test_grids.py
+                assert recomputable_cells([s for _c, s in table["rows"]], table["total"]) == []
     csv_response = client.get(reverse("advocacy:report-csv", kwargs={"report_id": report.pk}))
     rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Section", "Table", "Category", "Number"]

@@ -81,6 +81,7 @@ def _coordinator_pages(user) -> list[tuple[str, str, dict]]:
         ("dashboard", "accompaniment:dashboard", {}),
         ("aggression-stats", "crisis:aggression-stats", {}),
         ("roster", "crisis:roster", {}),
+        ("response-times", "crisis:response-times", {}),
         ("training", "training:index", {}),
         ("advocacy", "advocacy:index", {}),
     ]
@@ -143,6 +144,7 @@ def _advocate_pages(user) -> list[tuple[str, str, dict]]:
     if report:
         pages += [
             ("report", "advocacy:report-detail", {"report_id": report.pk}),
+            ("report-preview", "advocacy:report-preview", {"report_id": report.pk}),
             ("report-edit", "advocacy:report-edit", {"report_id": report.pk}),
         ]
     return pages
