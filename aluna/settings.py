@@ -132,6 +132,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A form's select iterates its queryset with .iterator(): on PostgreSQL a server-side
+    # cursor (DECLARE ... WITH HOLD, FETCH, CLOSE: three round trips and a materialised
+    # result) for a catalogue of a few dozen rows, on every page with a filter form. The
+    # project never streams a large result through .iterator(), so fetch client-side.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------
