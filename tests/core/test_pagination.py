@@ -1,0 +1,79 @@
+"""A list's total is counted once, then kept until a record it reads changes.
+
+The subject list and the coordinators' review use CachedCountPaginator
+(aluna/core/pagination.py): the rows are read fresh on every view, the COUNT
+only after a change, and one user's kept total never serves another user.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory
+from aluna.accounts.factories import UserFactory
+from aluna.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("accompaniment:index")
+SUBJECTS = '"accompaniment_politicalsubject"'
+
+
+def _view(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INDEX)
+    assert response.status_code == 200
+    counts = [q for q in queries if q["sql"].startswith("SELECT COUNT(*)") and SUBJECTS in q["sql"]]
+    return response, len(counts)
+
+
+def _total(response) -> int:
+    return response.context["page_obj"].paginator.count
+
+
+def test_the_subject_list_counts_once_then_keeps_its_total(login, coordinator):
+    PoliticalSubjectFactory.create_batch(3)
+    client = login(coordinator)
+
+    first, first_counts = _view(client)
+    second, second_counts = _view(client)
+
+    assert (first_counts, second_counts) == (1, 0)
+    assert _total(first) == _total(second) == 3
+
+
+def test_a_new_subject_is_counted_on_the_next_view(login, coordinator):
+    PoliticalSubjectFactory.create_batch(3)
+    client = login(coordinator)
+    _view(client)
+
+    PoliticalSubjectFactory()
+    response, counts = _view(client)
+
+    assert counts == 1
+    assert _total(response) == 4
+
+
+def test_joining_a_team_is_counted_on_the_next_view(login, accompanier):
+    process = ProcessFactory()
+    client = login(accompanier)
+    before, _ = _view(client)
+
+    process.team.add(accompanier)
+    after, counts = _view(client)
+
+    assert (_total(before), _total(after), counts) == (0, 1, 1)
+
+
+def test_a_kept_total_never_serves_another_user(login, coordinator):
+    PoliticalSubjectFactory.create_batch(2)
+    other = UserFactory(email="otra@aluna.test", roles=[Role.COORDINATION])
+    login(coordinator)
+    _view(login(coordinator))
+
+    response, counts = _view(login(other, client=Client()))
+
+    assert counts == 1
+    assert _total(response) == 2
