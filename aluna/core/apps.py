@@ -6,3 +6,14 @@ class CoreConfig(AppConfig):
     name = "aluna.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.apps import apps
+        from django.forms import models as form_models
+
+        from .choices import CatalogueChoiceIterator, track_choices
+
+        # Every ModelChoiceField (and its multiple twin) offers a catalogue's entries
+        # from the cache (aluna/core/choices.py); other models are read as before.
+        form_models.ModelChoiceField.iterator = CatalogueChoiceIterator
+        track_choices(*(m for m in apps.get_models() if getattr(m, "cache_choices", False)))

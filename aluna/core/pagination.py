@@ -15,6 +15,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -62,7 +63,10 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if not hasattr(self.object_list, "query"):
             return super().count
-        key = self._count_key()
+        try:
+            key = self._count_key()
+        except EmptyResultSet:  # e.g. pk__in=[]: nothing to count
+            return super().count
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         kept = found.get(key)
