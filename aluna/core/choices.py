@@ -22,10 +22,11 @@ from django.forms.models import ModelChoiceIterator
 
 CHOICES_TTL = 300
 GENERATION_KEY = "choices:generation"
+GENERATION_TTL = 24 * 60 * 60
 
 
 def _new_generation(**_kwargs) -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TTL)
 
 
 def choices_changed(**kwargs) -> None:
@@ -55,7 +56,7 @@ def cached_rows(queryset) -> list:
     if generation is not None and kept is not None and kept[0] == generation:
         return kept[1]
     if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TTL)
         generation = cache.get(GENERATION_KEY)
     rows = list(queryset)
     cache.set(key, (generation, rows), CHOICES_TTL)

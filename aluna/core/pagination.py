@@ -23,15 +23,21 @@ from django.utils.functional import cached_property
 
 COUNT_TTL = 60
 GENERATION_KEY = "pagecount:generation"
+GENERATION_TTL = 24 * 60 * 60
 
 
 def _new_generation(**_kwargs) -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TTL)
 
 
 def counts_changed(**kwargs) -> None:
     """Forget every kept count: now, and again once the change commits (a count taken
     by another request in between would otherwise be kept under the new generation)."""
+    action = kwargs.get("action")
+    if action is not None and (
+        action.startswith("pre_") or (action != "post_clear" and not kwargs.get("pk_set"))
+    ):
+        return  # m2m: only rows actually added or removed change a list
     _new_generation()
     transaction.on_commit(_new_generation, robust=True)
 
@@ -74,7 +80,7 @@ class CachedCountPaginator(Paginator):
             return kept[1]
         if generation is None:
             generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, None)
+            cache.add(GENERATION_KEY, generation, GENERATION_TTL)
             generation = cache.get(GENERATION_KEY, generation)
         total = super().count
         cache.set(key, (generation, total), COUNT_TTL)

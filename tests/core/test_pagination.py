@@ -77,3 +77,16 @@ def test_a_kept_total_never_serves_another_user(login, coordinator):
 
     assert counts == 1
     assert _total(response) == 2
+
+
+def test_adding_someone_already_on_the_team_keeps_the_total(login, accompanier):
+    process = ProcessFactory()
+    process.team.add(accompanier)
+    client = login(accompanier)
+    _view(client)
+
+    process.team.add(accompanier)
+    response, counts = _view(client)
+
+    assert counts == 0
+    assert _total(response) == 1
