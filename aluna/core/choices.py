@@ -42,25 +42,30 @@ def track_choices(*models) -> None:
         post_delete.connect(choices_changed, sender=model, weak=False, dispatch_uid=uid)
 
 
-def cached_rows(queryset) -> list:
-    """The queryset's rows, from the cache while no tracked catalogue has changed."""
+def kept_rows(queryset) -> tuple[tuple | None, list]:
+    """(token, rows): the queryset's rows, from the cache while no tracked catalogue has
+    changed, and a token naming that exact version (None when nothing can be kept)."""
     try:
         sql, params = queryset.query.get_compiler(router.db_for_read(queryset.model)).as_sql()
     except EmptyResultSet:  # e.g. pk__in=[]
-        return []
+        return None, []
     label = queryset.model._meta.label
     digest = hashlib.sha256(f"{label}\0{sql}\0{params!r}".encode()).hexdigest()
     key = f"choices:{digest}"
     found = cache.get_many([GENERATION_KEY, key])
     generation, kept = found.get(GENERATION_KEY), found.get(key)
     if generation is not None and kept is not None and kept[0] == generation:
-        return kept[1]
+        return (digest, generation), kept[1]
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TTL)
         generation = cache.get(GENERATION_KEY)
     rows = list(queryset)
     cache.set(key, (generation, rows), CHOICES_TTL)
-    return rows
+    return (digest, generation), rows
+
+
+def cached_rows(queryset) -> list:
+    return kept_rows(queryset)[1]
 
 
 class CatalogueChoiceIterator(ModelChoiceIterator):
@@ -73,6 +78,10 @@ class CatalogueChoiceIterator(ModelChoiceIterator):
             and not queryset._prefetch_related_lookups
             and not queryset.query.is_sliced
         )
+
+    def token(self) -> tuple | None:
+        """Names the exact version of the options offered (for caching their markup)."""
+        return kept_rows(self.queryset)[0] if self._cached() else None
 
     def __iter__(self):
         if not self._cached():

@@ -81,3 +81,15 @@ def test_the_kept_options_speak_the_readers_language(login, coordinator):
     assert ">Colectivo equis</option>" in spanish
     assert ">Collective X</option>" in english
     assert reads == 0
+
+
+def test_a_kept_select_still_shows_the_chosen_kind(login, coordinator):
+    first, second = SubjectKind.objects.filter(is_active=True).order_by("position")[:2]
+    client = login(coordinator)
+    _view(client)
+
+    response = client.get(INDEX, {"kind": second.pk})
+    html = response.content.decode()
+
+    assert f'<option value="{second.pk}" selected>' in html
+    assert f'<option value="{first.pk}">' in html
