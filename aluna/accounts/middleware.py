@@ -1,19 +1,17 @@
 import time
 from urllib.parse import urlencode
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
-from django.db.models import Exists, OuterRef, StringAgg, Value
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import stash
-from .models import User
+from .user_facts import load_user_facts
 
 # Paths a signed-in user without a second factor may still reach: the
 # enrolment itself, logging out, switching language and static files.
@@ -40,29 +38,9 @@ class RequireTwoFactorMiddleware:
 
 
 def _has_totp(user) -> bool:
-    """Whether the user has a TOTP, read fresh on every request.
-
-    The same query brings the user's roles (which every view's role check reads
-    next), so a request pays one query for both instead of two.
-    """
-    totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            has_totp=Exists(totp),
-            role_names=StringAgg("groups__name", delimiter=Value(ROLE_SEPARATOR), default=""),
-        )
-        .values_list("has_totp", "role_names")
-        .first()
-    )
-    if row is None:
-        return False
-    has_totp, role_names = row
-    user.prime_role_codes(role_names.split(ROLE_SEPARATOR) if role_names else [])
-    return has_totp
-
-
-ROLE_SEPARATOR = "\n"
+    """Whether the user has a TOTP, read fresh on every request; the same query brings
+    the roles and the other facts every page reads (user_facts.py)."""
+    return load_user_facts(user)
 
 
 STARTED_KEY = "aluna_session_started"
