@@ -85,3 +85,19 @@ class CachedCountPaginator(Paginator):
         total = super().count
         cache.set(key, (generation, total), COUNT_TTL)
         return total
+
+
+def paginate_ids_first(queryset, per_page: int, number, *, user):
+    """One page of `queryset`, sorted on its own table first, then only its rows joined.
+
+    The ids of the page are sorted without the queryset's select_related joins, then
+    those rows alone are loaded with their joins, in the same order: sorting after
+    the joins made PostgreSQL hash 20,000 processes to show 25 measures. The total
+    is kept as CachedCountPaginator keeps it.
+    """
+    ids = queryset.select_related(None).values_list("pk", flat=True)
+    page = CachedCountPaginator(ids, per_page, user=user).get_page(number)
+    page_ids = list(page.object_list)
+    rows = queryset.order_by().in_bulk(page_ids)
+    page.object_list = [rows[pk] for pk in page_ids if pk in rows]
+    return page

@@ -90,3 +90,20 @@ def test_adding_someone_already_on_the_team_keeps_the_total(login, accompanier):
 
     assert counts == 0
     assert _total(response) == 1
+
+
+def test_a_page_sorted_before_its_joins_keeps_the_order_and_the_joins(coordinator):
+    from accompaniment.models import PoliticalSubject
+    from aluna.core.pagination import paginate_ids_first
+
+    for alias in ("Zapote", "Amate", "Ceiba", "Mezquite"):
+        PoliticalSubjectFactory(alias=alias)
+    queryset = PoliticalSubject.objects.select_related("kind").order_by("alias")
+
+    page = paginate_ids_first(queryset, 3, "1", user=coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        kinds = [subject.kind.code for subject in page.object_list]
+
+    assert [s.alias for s in page.object_list] == ["Amate", "Ceiba", "Mezquite"]
+    assert len(kinds) == 3 and len(queries) == 0
+    assert page.paginator.count == 4
