@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory
+from accompaniment.models import PoliticalSubject
 from aluna.accounts.factories import UserFactory
+from aluna.core.pagination import paginate_ids_first
 from aluna.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -93,9 +95,6 @@ def test_adding_someone_already_on_the_team_keeps_the_total(login, accompanier):
 
 
 def test_a_page_sorted_before_its_joins_keeps_the_order_and_the_joins(coordinator):
-    from accompaniment.models import PoliticalSubject
-    from aluna.core.pagination import paginate_ids_first
-
     for alias in ("Zapote", "Amate", "Ceiba", "Mezquite"):
         PoliticalSubjectFactory(alias=alias)
     queryset = PoliticalSubject.objects.select_related("kind").order_by("alias")
