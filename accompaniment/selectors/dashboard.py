@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Count, F, Func, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 
+from aluna.core.pagination import kept
+
 from ..models import (
     INDIVIDUAL_KIND_CODE,
     FieldAssessment,
@@ -247,7 +249,17 @@ def _running_processes_for(*, user) -> QuerySet[Process]:
 
 
 def attention_counts(*, user, today: dt.date) -> dict[str, int]:
-    """How many of the user's running processes are on each attention list: one query."""
+    """How many of the user's running processes are on each attention list.
+
+    One query, kept (aluna/core/pagination.py) per user, roles and day until a process
+    or a team changes: the tabs' numbers, not the rows, which are always read fresh.
+    """
+    roles = ",".join(sorted(user.role_codes))
+    key = f"attention:{user.pk}:{roles}:{today.isoformat()}"
+    return kept(key, lambda: _attention_counts(user=user, today=today))
+
+
+def _attention_counts(*, user, today: dt.date) -> dict[str, int]:
     conditions = _attention_conditions(today=today)
     totals = _running_processes_for(user=user).aggregate(
         **{

@@ -73,18 +73,25 @@ class CachedCountPaginator(Paginator):
             key = self._count_key()
         except EmptyResultSet:  # e.g. pk__in=[]: nothing to count
             return super().count
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        kept = found.get(key)
-        if generation is not None and kept is not None and kept[0] == generation:
-            return kept[1]
-        if generation is None:
-            generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, GENERATION_TTL)
-            generation = cache.get(GENERATION_KEY, generation)
-        total = super().count
-        cache.set(key, (generation, total), COUNT_TTL)
-        return total
+        return kept(key, lambda: Paginator.count.func(self))
+
+
+def kept(key: str, compute):
+    """`compute()`, kept under `key` until a tracked record changes or COUNT_TTL passes.
+
+    The caller puts in `key` everything the value depends on besides the tracked
+    records: the user (a value never serves another user), the day, the filters.
+    """
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, value = found.get(GENERATION_KEY), found.get(key)
+    if generation is not None and value is not None and value[0] == generation:
+        return value[1]
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TTL)
+        generation = cache.get(GENERATION_KEY)
+    result = compute()
+    cache.set(key, (generation, result), COUNT_TTL)
+    return result
 
 
 def paginate_ids_first(queryset, per_page: int, number, *, user):

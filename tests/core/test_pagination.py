@@ -5,14 +5,18 @@ The subject list and the coordinators' review use CachedCountPaginator
 only after a change, and one user's kept total never serves another user.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accompaniment.factories import PoliticalSubjectFactory, ProcessFactory
 from accompaniment.models import PoliticalSubject
+from accompaniment.services.sessions import _update_process_after_session
 from aluna.accounts.factories import UserFactory
 from aluna.core.pagination import paginate_ids_first
 from aluna.core.roles import Role
@@ -106,3 +110,19 @@ def test_a_page_sorted_before_its_joins_keeps_the_order_and_the_joins(coordinato
     assert [s.alias for s in page.object_list] == ["Amate", "Ceiba", "Mezquite"]
     assert len(kinds) == 3 and len(queries) == 0
     assert page.paginator.count == 4
+
+
+def test_the_attention_tabs_recount_after_a_process_changes_without_a_signal(login, coordinator):
+    overdue = ProcessFactory(next_follow_up=timezone.localdate() - dt.timedelta(days=2))
+    client = login(coordinator)
+    url = reverse("accompaniment:attention")
+    before = client.get(url).context["tabs"]
+
+    _update_process_after_session(
+        process=overdue, last_session_on=None, next_session_on=timezone.localdate()
+    )
+    after = client.get(url).context["tabs"]
+
+    overdue_count = {tab["key"]: tab["count"] for tab in before}["overdue"]
+    assert overdue_count == 1
+    assert {tab["key"]: tab["count"] for tab in after}["overdue"] == 0
