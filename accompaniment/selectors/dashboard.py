@@ -30,6 +30,14 @@ from ..models import (
 from .access import process_get_for_user, processes_for_user
 
 OPEN_OBJECTIVE_STATUSES = (ObjectiveStatus.AGREED, ObjectiveStatus.IN_PROGRESS)
+SUBJECT_ENCRYPTED_FIELDS = (
+    "name",
+    "municipality",
+    "contact",
+    "indigenous_people",
+    "indigenous_language",
+    "other_factors",
+)
 
 # --- Dashboard -----------------------------------------------------------------------
 
@@ -291,7 +299,13 @@ def attention_page(*, user, today: dt.date, which: str, number, per_page: int, t
     paginator.count = total
     page = paginator.get_page(number)
     ids = list(page.object_list)
-    loaded = Process.objects.select_related("subject", "subject__kind", "lead").in_bulk(ids)
+    loaded = (
+        Process.objects.select_related("subject", "subject__kind", "lead")
+        # Never shown here, and each would be decrypted for every row.
+        .defer(*(f"subject__{name}" for name in SUBJECT_ENCRYPTED_FIELDS))
+        .defer("status_reason", "closing_summary")
+        .in_bulk(ids)
+    )
     page.object_list = [loaded[pk] for pk in ids]
     return page
 
