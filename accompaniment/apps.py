@@ -9,13 +9,20 @@ class AccompanimentConfig(AppConfig):
     def ready(self):
         from aluna.core.home import HomePanel, register_home_panel
         from aluna.core.navigation import NavItem, register
+        from aluna.core.pagination import track_counts
         from aluna.core.roles import Role
         from aluna.core.seeding import register_seeder
 
         from . import home
+        from .models import PoliticalSubject, Process
         from .seeding import seed_demo_data
 
         register_seeder("accompaniment", seed_demo_data, order=10)
+
+        # The subject list and the dashboard keep their totals (aluna/core/pagination.py).
+        track_counts(
+            PoliticalSubject, PoliticalSubject.areas.through, Process, Process.team.through
+        )
 
         register(
             NavItem(

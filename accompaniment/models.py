@@ -20,6 +20,9 @@ from aluna.encryption.fields import EncryptedCharField, EncryptedTextField
 
 
 class CatalogueEntry(models.Model):
+    # The options a form offers come from the cache (aluna/core/choices.py).
+    cache_choices = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.SlugField(
         _("code"),

@@ -26,6 +26,29 @@ class Page:
     # For a form's save: a callable that gets the bench user and returns the POST
     # data (or None to skip). The page then times POSTs, which must redirect (302).
     post_data: Callable | None = None
+    # A list page of this model ("subject", "process"): its budget is half the time of
+    # the bench admin's changelist of the same model, timed in the same run.
+    list_of: str | None = None
+    # A yardstick, not an app page: "floor", "admin:subject", "admin:process".
+    reference: str | None = None
+
+
+# The yardsticks every page is measured against, in the same run (bench/urls.py).
+REFERENCES: list[Page] = [
+    Page("floor (1 query, 1 small template)", "coordinator", "bench-floor", reference="floor"),
+    Page(
+        "admin changelist: subjects",
+        "coordinator",
+        "bench_admin:accompaniment_politicalsubject_changelist",
+        reference="admin:subject",
+    ),
+    Page(
+        "admin changelist: processes",
+        "coordinator",
+        "bench_admin:accompaniment_process_changelist",
+        reference="admin:process",
+    ),
+]
 
 
 PAGES: list[Page] = [
@@ -36,12 +59,17 @@ PAGES: list[Page] = [
     Page("home (formación)", "trainer", "core:home"),
     Page("home (incidencia)", "advocate", "core:home"),
     # The four app index pages, for the role that works in them day to day.
-    Page("accompaniment index", "accompanier1", "accompaniment:index"),
+    Page("accompaniment index", "accompanier1", "accompaniment:index", list_of="subject"),
     Page("security index", "accompanier1", "security:index"),
     Page("training index", "trainer", "training:index"),
     Page("advocacy index", "advocate", "advocacy:index"),
     # The coordinator sees everything: the widest querysets.
-    Page("accompaniment index (coordinación)", "coordinator", "accompaniment:index"),
+    Page(
+        "accompaniment index (coordinación)",
+        "coordinator",
+        "accompaniment:index",
+        list_of="subject",
+    ),
     Page("security index (coordinación)", "coordinator", "security:index"),
     Page(
         "notifications",
@@ -163,9 +191,19 @@ PAGES += [
         "accompanier1",
         url_for=process_url("accompaniment:session-create"),
     ),
-    Page("accompaniment dashboard", "coordinator", "accompaniment:dashboard"),
-    Page("attention lists (coordinación)", "coordinator", "accompaniment:attention"),
-    Page("attention lists (acompañamiento)", "accompanier1", "accompaniment:attention"),
+    Page("accompaniment dashboard", "coordinator", "accompaniment:dashboard", list_of="process"),
+    Page(
+        "attention lists (coordinación)",
+        "coordinator",
+        "accompaniment:attention",
+        list_of="process",
+    ),
+    Page(
+        "attention lists (acompañamiento)",
+        "accompanier1",
+        "accompaniment:attention",
+        list_of="process",
+    ),
 ]
 
 

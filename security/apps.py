@@ -15,10 +15,15 @@ class SecurityConfig(AppConfig):
         )
         from aluna.core.home import HomePanel, register_home_panel
         from aluna.core.navigation import NavItem, register
+        from aluna.core.pagination import track_counts
         from aluna.core.roles import Role
         from aluna.core.seeding import register_seeder
 
         from . import home
+        from .models import ProtectionMeasure
+
+        # The list of measures granted but not implemented keeps its total.
+        track_counts(ProtectionMeasure)
         from .seeding import seed_security
         from .subject_section import security_subject_section
         from .timeline import protection_measure_entries, risk_assessment_entries

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accompaniment.models import RISK_ORDER, Process, RiskLevel
 from accompaniment.selectors import access
-from accompaniment.selectors.access import processes_for_user
+from accompaniment.selectors.access import in_process_scope, processes_for_user
 from aluna.core.roles import Role
 
 from .models import (
@@ -50,7 +50,7 @@ def process_get_for_user(*, user, process_id) -> Process:
 
 
 def risk_assessments_for_user(*, user) -> QuerySet[RiskAssessment]:
-    return RiskAssessment.objects.filter(process__in=processes_for_user(user=user))
+    return in_process_scope(RiskAssessment.objects.all(), user=user)
 
 
 def risk_assessment_get_for_user(*, user, assessment_id) -> RiskAssessment:
@@ -127,7 +127,7 @@ def risk_assessments_for_process_page(*, process) -> QuerySet[RiskAssessment]:
 
 
 def measures_for_user(*, user) -> QuerySet[ProtectionMeasure]:
-    return ProtectionMeasure.objects.filter(process__in=processes_for_user(user=user))
+    return in_process_scope(ProtectionMeasure.objects.all(), user=user)
 
 
 def measure_get_for_user(*, user, measure_id) -> ProtectionMeasure:
@@ -189,7 +189,7 @@ def checkins_open_for_list(*, user) -> QuerySet[CheckIn]:
 
 
 def plans_for_user(*, user) -> QuerySet[SecurityPlan]:
-    return SecurityPlan.objects.filter(process__in=processes_for_user(user=user))
+    return in_process_scope(SecurityPlan.objects.all(), user=user)
 
 
 def plan_get_for_user(*, user, plan_id) -> SecurityPlan:

@@ -10,6 +10,7 @@ from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import submit_versioned
+from aluna.core.pagination import paginate_ids_first
 from aluna.core.roles import Role
 
 from . import selectors, services
@@ -196,7 +197,7 @@ def measure_edit(request, measure_id):
 @case_workers
 def measures_not_implemented(request):
     queryset = selectors.measures_granted_not_implemented_for_user(user=request.user)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate_ids_first(queryset, PAGE_SIZE, request.GET.get("page"), user=request.user)
     services.measure_search_record(
         actor=request.user, results=page.paginator.count, request=request
     )

@@ -28,6 +28,17 @@ def processes_for_user(*, user) -> QuerySet[Process]:
     return Process.objects.none()
 
 
+def in_process_scope(queryset: QuerySet, *, user) -> QuerySet:
+    """The rows of `queryset` (records of a process) whose process the user may see.
+
+    Coordinación sees every process, so its rows need no `process_id IN (SELECT id
+    FROM every process)`: PostgreSQL semi-joined 20,000 processes for nothing.
+    """
+    if user.has_role(Role.COORDINATION):
+        return queryset
+    return queryset.filter(process__in=processes_for_user(user=user))
+
+
 def subjects_for_user(*, user) -> QuerySet[PoliticalSubject]:
     if user.has_role(Role.COORDINATION):
         return PoliticalSubject.objects.all()

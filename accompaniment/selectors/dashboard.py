@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 
+from aluna.core.pagination import kept
+
 from ..models import (
     INDIVIDUAL_KIND_CODE,
     FieldAssessment,
@@ -28,6 +30,14 @@ from ..models import (
 from .access import process_get_for_user, processes_for_user
 
 OPEN_OBJECTIVE_STATUSES = (ObjectiveStatus.AGREED, ObjectiveStatus.IN_PROGRESS)
+SUBJECT_ENCRYPTED_FIELDS = (
+    "name",
+    "municipality",
+    "contact",
+    "indigenous_people",
+    "indigenous_language",
+    "other_factors",
+)
 
 # --- Dashboard -----------------------------------------------------------------------
 
@@ -299,7 +309,17 @@ def _running_processes_for(*, user) -> QuerySet[Process]:
 
 
 def attention_counts(*, user, today: dt.date) -> dict[str, int]:
-    """How many of the user's running processes are on each attention list: one query."""
+    """How many of the user's running processes are on each attention list.
+
+    One query, kept (aluna/core/pagination.py) per user, roles and day until a process
+    or a team changes: the tabs' numbers, not the rows, which are always read fresh.
+    """
+    roles = ",".join(sorted(user.role_codes))
+    key = f"attention:{user.pk}:{roles}:{today.isoformat()}"
+    return kept(key, lambda: _attention_counts(user=user, today=today))
+
+
+def _attention_counts(*, user, today: dt.date) -> dict[str, int]:
     conditions = _attention_conditions(today=today)
     totals = _running_processes_for(user=user).aggregate(
         **{
@@ -331,7 +351,13 @@ def attention_page(*, user, today: dt.date, which: str, number, per_page: int, t
     paginator.count = total
     page = paginator.get_page(number)
     ids = list(page.object_list)
-    loaded = Process.objects.select_related("subject", "subject__kind", "lead").in_bulk(ids)
+    loaded = (
+        Process.objects.select_related("subject", "subject__kind", "lead")
+        # Never shown here, and each would be decrypted for every row.
+        .defer(*(f"subject__{name}" for name in SUBJECT_ENCRYPTED_FIELDS))
+        .defer("status_reason", "closing_summary")
+        .in_bulk(ids)
+    )
     page.object_list = [loaded[pk] for pk in ids]
     return page
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from aluna.core.roles import Role
 
 from ..models import FieldAssessment, Objective, ObjectiveStatus, Process, PsychosocialField
-from .access import process_get_for_user, processes_for_user
+from .access import in_process_scope, process_get_for_user, processes_for_user
 
 User = get_user_model()
 
@@ -46,9 +46,7 @@ def process_get_for_edit(*, user, process_id) -> Process:
 
 def objective_get_for_user(*, user, objective_id) -> Objective:
     """The objective, if its process is in the user's scope; 404 otherwise."""
-    queryset = Objective.objects.select_related("process__subject").filter(
-        process__in=processes_for_user(user=user)
-    )
+    queryset = in_process_scope(Objective.objects.select_related("process__subject"), user=user)
     try:
         return queryset.get(pk=objective_id)
     except (Objective.DoesNotExist, ValueError) as exc:
@@ -57,8 +55,8 @@ def objective_get_for_user(*, user, objective_id) -> Objective:
 
 def assessment_get_for_user(*, user, assessment_id) -> FieldAssessment:
     """The assessment, if its process is in the user's scope; 404 otherwise."""
-    queryset = FieldAssessment.objects.select_related("process__subject").filter(
-        process__in=processes_for_user(user=user)
+    queryset = in_process_scope(
+        FieldAssessment.objects.select_related("process__subject"), user=user
     )
     try:
         return queryset.get(pk=assessment_id)

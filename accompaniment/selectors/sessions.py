@@ -4,11 +4,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ..models import Process, Session
-from .access import process_get_for_user, processes_for_user
+from .access import in_process_scope, process_get_for_user, processes_for_user
 
 
 def sessions_for_user(*, user) -> QuerySet[Session]:
-    return Session.objects.filter(process__in=processes_for_user(user=user))
+    return in_process_scope(Session.objects.all(), user=user)
 
 
 def session_get_for_user(*, user, session_id, queryset=None) -> Session:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
+from aluna.core.pagination import counts_changed
 
 from ..models import (
     FieldAssessment,
@@ -257,6 +258,7 @@ def _refresh_last_assessed_on(process: Process) -> None:
     Process.objects.filter(pk=process.pk).update(
         last_assessed_on=Subquery(latest.values("assessed_on")[:1])
     )
+    counts_changed()  # an update() sends no signal: the kept totals must recount
 
 
 def assessment_create(*, process: Process, actor, data: dict, request=None) -> FieldAssessment:

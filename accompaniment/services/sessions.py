@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
 from aluna.core.concurrency import save_versioned
+from aluna.core.pagination import counts_changed
 
 from ..models import Process, Session
 from ..signals import session_recorded
@@ -54,6 +55,7 @@ def _update_process_after_session(*, process: Process, last_session_on, next_ses
         changes["version"] = F("version") + 1
     if changes:
         Process.objects.filter(pk=process.pk).update(updated_at=timezone.now(), **changes)
+        counts_changed()  # an update() sends no signal: the kept totals must recount
 
 
 def session_record(*, process: Process, actor, data: dict, request=None) -> Session:

@@ -1,6 +1,5 @@
 """The coordinators' review of organisational strengthening, and the attention lists."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from aluna.audit.selectors import audit_views_of
 from aluna.audit.services import audit_view
 from aluna.core.access import role_required
+from aluna.core.pagination import CachedCountPaginator
 from aluna.core.roles import Role
 
 from ..charts import score_line_chart, series_from_scores
@@ -50,7 +50,8 @@ def dashboard(request):
     processes = dashboard_processes(
         state=filters.get("state"), area=filters.get("area"), lead=filters.get("lead"), sort=sort
     )
-    page = Paginator(processes, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CachedCountPaginator(processes, DASHBOARD_PAGE_SIZE, user=request.user)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filtered": any(filters.get(name) for name in ("state", "area", "lead")),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from aluna.audit.services import audit_view
 from aluna.core.access import role_required
 from aluna.core.concurrency import submit_versioned
 from aluna.core.downloads import attachment
+from aluna.core.pagination import CachedCountPaginator
 from aluna.core.roles import Role
 from aluna.pdf.render import render_pdf
 
@@ -67,7 +67,8 @@ def index(request):
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     ids, name_search_expired = name_search_ids(request, filters.get("name_search", ""))
     subjects = subjects_for_list_page(user=request.user, ids=ids, **_list_filters(filters))
-    page = Paginator(subjects, SUBJECT_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CachedCountPaginator(subjects, SUBJECT_PAGE_SIZE, user=request.user)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

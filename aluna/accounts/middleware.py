@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import stash
 from .session_keys import LAST_ACTIVITY_KEY, STARTED_KEY
+from .user_facts import load_user_facts
 
 # Paths a signed-in user without a second factor may still reach: the
 # enrolment itself, logging out, switching language and static files.
@@ -89,9 +90,9 @@ class RequirePasskeyMiddleware:
 
 
 def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """Whether the user has a TOTP, read fresh on every request; the same query brings
+    the roles and the other facts every page reads (user_facts.py)."""
+    return load_user_facts(user)
 
 
 # Writing the session on every request is wasted work; a few seconds of slack is not.

@@ -69,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    def prime_role_codes(self, names) -> None:
+        """Set `role_codes` from group names read in another query of this request."""
+        self.__dict__["role_codes"] = frozenset(names) if self.is_active else frozenset()
+
     @property
     def roles(self) -> list[Role]:
         """The roles held, in a stable order, for pages that name them."""

@@ -7,8 +7,11 @@ so a coordinator's dozen entries fit on one line of a 1366 px screen.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 # Menu groups, in header order: (label, icon).
@@ -36,10 +39,23 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return "#"
+        # The header reads each entry's URL up to three times, on every page.
+        return _url_of(self.url_name, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _url_of(url_name: str, urlconf, script_prefix: str) -> str:
+    """A menu entry's URL: it only changes with the URLconf and the script prefix."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return "#"
+
+
+@receiver(setting_changed)
+def _urlconf_changed(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _url_of.cache_clear()
 
 
 @dataclass

@@ -12,9 +12,12 @@ per field, a fifth of a list page's 50 ms budget. These widgets build the same
 markup in Python, escaping every value and label with `format_html`.
 """
 
+from collections import OrderedDict
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -70,9 +73,40 @@ def _render_select(widget: dict) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every piece above went through format_html # nosec B308
 
 
+# Markup of catalogue selects, per exact catalogue version, name, value, attributes and
+# language: the same few selects are rendered on every list page (aluna/core/choices.py).
+_RENDERED: OrderedDict = OrderedDict()
+_RENDERED_MAX = 512
+
+
+def _rendered_key(widget, name, value, attrs) -> tuple | None:
+    token = getattr(widget.choices, "token", None)
+    token = token() if token is not None else None
+    if token is None:
+        return None
+    final_attrs = widget.build_attrs(widget.attrs, attrs)
+    return (
+        token,
+        type(widget),
+        name,
+        tuple(widget.format_value(value)),
+        tuple(sorted((k, str(v)) for k, v in final_attrs.items())),
+        str(getattr(widget.choices.field, "empty_label", "")),
+        translation.get_language(),
+    )
+
+
 class FastSelectMixin:
     def render(self, name, value, attrs=None, renderer=None):
-        return _render_select(self.get_context(name, value, attrs)["widget"])
+        key = _rendered_key(self, name, value, attrs)
+        if key is not None and key in _RENDERED:
+            return _RENDERED[key]
+        html = _render_select(self.get_context(name, value, attrs)["widget"])
+        if key is not None:
+            _RENDERED[key] = html
+            while len(_RENDERED) > _RENDERED_MAX:
+                _RENDERED.popitem(last=False)
+        return html
 
 
 class FastSelect(FastSelectMixin, forms.Select):

@@ -11,9 +11,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from aluna.accounts.user_facts import forget_user_fact
 from aluna.outbox.services import outbox_enqueue
 
 from .models import Notification, validate_internal_path
+from .selectors import UNREAD_FACT
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 # Enqueued by name: tasks import services, never the reverse.
@@ -162,6 +164,8 @@ def notification_mark_read(*, notification: Notification) -> None:
 
 def notification_mark_all_read(*, user) -> int:
     """Mark every unread notification of `user` read; returns how many changed."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    forget_user_fact(user, UNREAD_FACT)
+    return changed

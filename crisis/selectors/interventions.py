@@ -6,7 +6,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accompaniment.models import RISK_ORDER, PoliticalSubject
-from accompaniment.selectors.access import processes_for_user, subjects_for_user
+from accompaniment.selectors.access import (
+    in_process_scope,
+    subjects_for_user,
+)
 from aluna.core.roles import Role
 
 from ..models import (
@@ -25,7 +28,7 @@ SUBJECT_MATCH_LIMIT = 10
 def crises_for_user(*, user) -> QuerySet[CrisisIntervention]:
     if user.has_role(Role.COORDINATION):
         return CrisisIntervention.objects.all()
-    return CrisisIntervention.objects.filter(process__in=processes_for_user(user=user))
+    return in_process_scope(CrisisIntervention.objects.all(), user=user)
 
 
 def crisis_get_for_user(*, user, crisis_id, queryset=None) -> CrisisIntervention:

@@ -296,6 +296,7 @@ def test_the_list_query_count_does_not_grow_with_rows(login, accompanier, team_s
             types=["threat", "harassment"],
             perps=["state-police"],
         )
+    client.get(_url("aggression-list"))  # the catalogue options are read once, then kept
     small = _list_queries(client)
     for _ in range(10):
         make_aggression(
