@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from aluna.core.client_address import client_address
+
 from .chain import GENESIS, compute_hmac
 from .models import AuditAction, AuditEvent
 
@@ -52,7 +54,8 @@ def _clean_metadata(metadata: dict | None) -> dict:
 
 
 def _ip_network(request) -> str | None:
-    raw = request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's network (/24 or /48), through our own proxies (TRUSTED_PROXIES)."""
+    raw = client_address(request) if request is not None else None
     if not raw:
         return None
     try:

@@ -79,6 +79,25 @@ def test_ipv6_address_is_truncated_to_its_network(coordinator):
     assert AuditEvent.objects.get(pk=event.pk).ip_network == "2001:db8:1::"
 
 
+def test_behind_our_own_proxy_the_trail_records_the_client_network(coordinator, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    request = _request(coordinator, ip="10.0.0.5")
+    request.META["HTTP_X_FORWARDED_FOR"] = "198.51.100.1, 203.0.113.77"
+
+    event = audit_record(action="view", request=request)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip_network == "203.0.113.0"
+
+
+def test_a_forged_forwarded_header_changes_nothing_without_a_trusted_proxy(coordinator):
+    request = _request(coordinator, ip="192.0.2.44")
+    request.META["HTTP_X_FORWARDED_FOR"] = "203.0.113.77"
+
+    event = audit_record(action="view", request=request)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip_network == "192.0.2.0"
+
+
 def test_audit_target_type_names_app_and_model(coordinator):
     assert audit_target_type(coordinator) == "accounts.user"
     assert audit_target_type(User) == "accounts.user"
