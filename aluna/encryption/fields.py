@@ -102,7 +102,7 @@ def _next_pks(model, count: int) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
         # SQLite (development only): the next free ids; one writer at a time there.
         cursor.execute(
-            f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) "  # noqa: S608
+            f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) "  # noqa: S608 # nosec B608 # quoted model names
             f"FROM {connection.ops.quote_name(table)}"
         )
         start = cursor.fetchone()[0] + 1
