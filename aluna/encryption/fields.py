@@ -164,7 +164,7 @@ def _lookup_error(field, lookup_name: str) -> FieldError:
 
 
 class EncryptedFieldMixin:
-    """Encrypts in get_prep_value and decrypts in from_db_value."""
+    """Encrypts in get_prep_value (bound to the row pre_save names); decrypts in Model.from_db."""
 
     encrypted = True
 
