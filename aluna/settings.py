@@ -170,11 +170,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aluna.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="aluna"),
             # A stopped or frozen Redis fails a cache call in a second or two
-            # instead of holding the request (as the broker options below).
+            # instead of holding the request (as the broker options below), and the
+            # backend treats that failure as a miss (aluna/core/cache.py).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }

@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from . import stash
@@ -71,7 +71,7 @@ class RequirePasskeyMiddleware:
             and user is not None
             and user.is_authenticated
             and not request.path.startswith(_PASSKEY_ALLOWED_PREFIXES)
-            and request.path not in {reverse(name) for name in _PASSKEY_ALLOWED_NAMES}
+            and not _is_passkey_allowed(request.path_info)
         ):
             from .selectors import user_must_add_passkey
 
@@ -87,6 +87,15 @@ class RequirePasskeyMiddleware:
                 )
                 return response
         return self.get_response(request)
+
+
+def _is_passkey_allowed(path: str) -> bool:
+    """Whether the path is one of the named pages a user without a passkey may reach
+    (resolved against the request's URLconf, so a page it lacks is simply not one)."""
+    try:
+        return resolve(path).view_name in _PASSKEY_ALLOWED_NAMES
+    except Resolver404:
+        return False
 
 
 def _has_totp(user) -> bool:

@@ -256,3 +256,26 @@ def test_a_locked_account_opens_again_once_its_failures_are_fifteen_minutes_old(
 
     assert still_locked == [TOO_MANY]
     assert opened == "logged in"
+
+
+def test_while_the_cache_is_down_no_one_logs_in_and_the_page_says_why(
+    client, accompanier, settings
+):
+    """The failures are counted in the cache: a Redis outage must not lift the limit."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "aluna.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": accompanier.email, "password": DEFAULT_PASSWORD},
+        REMOTE_ADDR=OFFICE,
+    )
+
+    assert response.status_code == 429
+    assert "Wait a few minutes and try again." in response.content.decode()
+    assert "_auth_user_id" not in client.session

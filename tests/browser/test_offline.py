@@ -82,7 +82,7 @@ def _storage(page) -> dict:
 
 def _fill_crisis(page, *, alias: str) -> None:
     form = page.get_by_test_id("crisis-form")
-    form.get_by_label("Sujeto (alias de trabajo)").fill(alias)
+    form.get_by_role("combobox", name="Alias de trabajo o iniciales").fill(alias)
     form.get_by_text("Teléfono", exact=True).click()
     form.get_by_text("Alto", exact=True).click()
     form.get_by_text("Acciones y canalizaciones").click()
@@ -399,5 +399,5 @@ def test_a_session_note_survives_a_lost_signal_and_a_reload(
 
     # Assert 2: saved once with the note; the draft is gone from the phone.
     expect(page.get_by_test_id("session-notes")).to_have_text(CANARY)
-    assert list(Session.objects.values_list("notes", flat=True)) == [CANARY]
+    assert [session.notes for session in Session.objects.all()] == [CANARY]
     wait_for(lambda: _draft_records(page) == [])

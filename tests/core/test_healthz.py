@@ -41,7 +41,7 @@ def test_healthz_reports_an_unreachable_cache_as_a_failure(client, settings):
     # A real Redis client pointed at a port where nothing listens.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aluna.core.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1},
         }

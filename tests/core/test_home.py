@@ -30,7 +30,13 @@ def _panels(response) -> list[str]:
         ),
         (
             "coordinator",
-            ["crisis.log", "crisis.open", "crisis.follow_ups", "accompaniment.attention"],
+            [
+                "crisis.log",
+                "crisis.open",
+                "crisis.follow_ups",
+                "crisis.response_times",
+                "accompaniment.attention",
+            ],
         ),
         ("trainer", ["training.sessions_today"]),
         ("advocate", ["advocacy.reports_due"]),

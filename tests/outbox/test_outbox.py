@@ -104,7 +104,7 @@ def _quick_post(subject, *responders) -> dict:
 def _redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aluna.core.cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }

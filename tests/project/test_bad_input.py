@@ -133,8 +133,23 @@ EXTRA_FIXTURES = {
     "advocacy:grant-create": ["advocacy_grant_kwargs"],  # a donor to choose
     "notifications:mark-all-read": ["coordinators_notification"],
 }
-# POST endpoints without a form: a body with nothing but the CSRF token.
-FIELDLESS = {"accounts:heartbeat"}
+# POST endpoints without a form: a body with nothing but the CSRF token. (The
+# "delivered to the donor" button shows only beside a downloadable PDF of a grant.)
+FIELDLESS = {"accounts:heartbeat", "advocacy:report-deliver"}
+
+
+def _picker_search_form(url):
+    """The subject pickers' type-ahead, posted by static/js/picker.js, not by a form
+    on the page: what it sends, declared here as the form it would be."""
+    form = Form(action=url, htmx=True)  # a JSON answer, read by the script: a 200 is no save
+    form.add("q", "text", value="Colectivo", maxlength=80)
+    for option in ("", "collective"):
+        form.add("kind", "select", option=option)
+    return form
+
+
+# POST endpoints called by a script: the fields it sends.
+SCRIPTED = {"accompaniment:subject-picker-search": _picker_search_form}
 
 # Who posts: the least powerful role the matrix lets in.
 PREFERRED_ROLES = ["accompanier", "trainer", "advocate", "admin", "coordinator"]
@@ -373,6 +388,8 @@ def target(request, login, name, foreign_ids):
     if not forms and name in HOSTS:
         host_status, forms = _forms_on(client, _reverse(request, HOSTS[name]), name)
         assert host_status == 200, f"{name}: its host page {HOSTS[name]} answered {host_status}"
+    if not forms and name in SCRIPTED:
+        forms = [SCRIPTED[name](url)]
     is_form = bool(forms) or name in FIELDLESS
     if not is_form:
         assert status == 200, (

@@ -35,8 +35,11 @@ OTHER_NAME = "Zacarías Quintanilla Ruiz"
 OTHER_INITIALS = "Z.Q.R."
 # Pages that change state, or end the session, on GET.
 SKIPPED = {"account_logout", "logout"}
-# Per-request values: the CSP nonce and CSRF tokens.
+# Per-request values: the CSP nonce, CSRF tokens and the crisis form's idempotency key;
+# and the clock: how long ago the user's own session was last active.
 VOLATILE = [
+    (re.compile(r"(última actividad|last activity) [^<\n]*"), r"\1"),
+    (re.compile(r'(name="idempotency_key" value=)"[^"]*"'), r'\1""'),
     (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken"'),
     (re.compile(r'(name="csrf-token" content=)"[^"]*"'), r'\1""'),
