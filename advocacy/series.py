@@ -1,17 +1,55 @@
-"""Series protection: a report must not reveal a small count when subtracted from (or
-from) a report already delivered to the same donor.
+"""Series protection: a report must not let a donor recover a small count by combining
+its figures with those of the reports already delivered to the same donor.
 
-A donor who received Q1 and now receives the half-year can subtract: H1 - Q1 is the
-count of the second quarter, by category. So, before a report is generated, every
-count it would show exactly is compared with the same count (same table, same
-category) of each delivered report whose period contains it or lies inside it (the
-same period again included: a late-recorded case would show as the difference).
-Where the difference is from 1 to THRESHOLD - 1, the count is hidden ("*") in the
-new report, the table's own rules then protect the hidden count, and the report says
-why. Periods that merely overlap give differences of two unknown groups, not a count.
+The rule, and why it is exact. Fix one figure (a key: table, category and, in a
+two-way table, column). Each report showing it exactly says "the count of the period
+[start, end + 1 day) is n". Write P(t) for the number counted before day t: a report
+is the equation P(end + 1) - P(start) = n, an edge of weight n between two boundary
+dates in a graph whose nodes are dates. What a reader can work out from such
+equations is exactly their linear span, and:
+
+* the count of [x, y) is P(y) - P(x), the difference of two node vectors;
+* a vector of node coefficients is a combination of edges (each edge is +1 at one
+  end, -1 at the other) if and only if, in each connected component of the graph,
+  its coefficients add up to zero (edges of a spanning tree generate that space;
+  each edge lies in it);
+* so the reader knows the count of [x, y) exactly when x and y are in the same
+  connected component, and then its value is phi(y) - phi(x), where phi are the
+  potentials a breadth-first search gives the nodes (phi(start) + n = phi(end + 1)
+  along every edge of the tree). A union of periods is known when each of its
+  pieces is.
+
+A new report adds the edge (s, e, n) for each figure it would show exactly:
+
+(a) s and e already connected through delivered reports: the new edge closes a
+    cycle. Counts recorded late make n differ from phi(e) - phi(s); that discrepancy
+    is a count of cases (the late ones) the reader learns. Leak if it is from 1 to
+    THRESHOLD - 1 in absolute value.
+(b) s and e in different components: the edge merges them, and every [x, y) with x
+    in one and y in the other becomes known (before, none was; nothing else
+    changes). Its value follows from the potentials, those of e's component shifted
+    so that the new edge holds. Leak if any such value but the report's own figure is
+    from 1 to THRESHOLD - 1 in absolute value.
+
+Two periods that merely overlap (Jan-Jun and Apr-Sep) are four different dates: no
+interval is known but the two reports' own. Three can chain: Q1 and Jan-Jun give
+Apr-Jun, and Apr-Sep then gives Jul-Sep. A leak hides the new report's figure ("*"),
+which removes its edge: the graph is then the delivered one, which the reader had
+already. Its note names one delivered report involved: in case (a) the first on the
+path from s to e, in case (b) the first on the path from s (or e) to the other end of
+the interval that leaks.
+
+What counts: every count a report shows exactly, in one-way tables (rows and total),
+two-way tables (cells, row and column totals, grand total; hiding one goes through
+the table's own proven suppression, advocacy.grids) and response times (the number
+of cases per row and in all). Medians and percentiles are not counts: they do not add
+up over periods, so no subtraction recovers anything from them, and they are not
+checked. A zero is never hidden (a hidden count means at least 1 to the reader); a
+zero figure adds its edge all the same.
 """
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass
 
 from .suppression import THRESHOLD, TOTAL
@@ -20,53 +58,116 @@ from .suppression import THRESHOLD, TOTAL
 @dataclass(frozen=True)
 class Leak:
     table: str  # the table's reference ("section:index")
-    category: str  # a category label, or TOTAL
-    difference: int
-    delivered_start: dt.date
+    category: str  # a category label (a two-way table's row), or TOTAL
+    difference: int  # the count a reader would recover, in absolute value
+    delivered_start: dt.date  # a delivered report involved (see the module's docstring)
     delivered_end: dt.date
+    column: str | None = None  # a two-way table's column label, or TOTAL
 
 
 def nested(start: dt.date, end: dt.date, other_start: dt.date, other_end: dt.date) -> bool:
-    """Whether one period contains the other (a reader can subtract their counts)."""
+    """Whether one period contains the other."""
     return (start <= other_start and other_end <= end) or (
         other_start <= start and end <= other_end
     )
 
 
+def _grid_figures(ref: str, table: dict, found: dict) -> None:
+    columns = [*table["headers"][:-1], TOTAL]
+    lines = [(row[0], row[1:]) for row in table["rows"]]
+    if isinstance(table.get("total"), list):
+        lines.append((TOTAL, table["total"]))
+    for label, cells in lines:
+        for column, shown in zip(columns, cells, strict=False):
+            if isinstance(shown, int):
+                found[(ref, label, column)] = shown
+
+
 def exact_figures(tables: list[dict]) -> dict:
-    """`{(table ref, category): count}` of every count a report shows exactly (one-way
-    tables: their rows and total)."""
+    """`{key: count}` of every count a report shows exactly: `(table ref, category)` in
+    one-way tables (rows and TOTAL) and response times (cases per row and in all),
+    `(table ref, row, column)` in two-way tables (TOTAL for the totals)."""
     found = {}
     for section in tables:
         for index, table in enumerate(section["tables"]):
-            if table.get("headers"):
-                continue
             ref = table.get("ref") or f"{section['code']}:{index}"
-            for category, shown in table["rows"]:
-                if isinstance(shown, int):
-                    found[(ref, category)] = shown
-            if isinstance(table.get("total"), int):
-                found[(ref, TOTAL)] = table["total"]
+            if table.get("kind") == "grid":
+                _grid_figures(ref, table, found)
+                continue
+            times = table.get("kind") == "times"
+            for row in table["rows"]:
+                if isinstance(row[1], int):
+                    found[(ref, row[0])] = row[1]
+            total = table.get("total")
+            if times and isinstance(total, list):
+                total = total[0]
+            if isinstance(total, int):
+                found[(ref, TOTAL)] = total
     return found
 
 
+def _search(edges: dict, root: int) -> dict:
+    """`{node: (potential, first delivery on the path from root)}` over root's component."""
+    seen = {root: (0, None)}
+    queue = deque([root])
+    while queue:
+        node = queue.popleft()
+        potential, first = seen[node]
+        for other, weight, delivery in edges.get(node, ()):
+            if other not in seen:
+                seen[other] = (potential + weight, first or delivery)
+                queue.append(other)
+    return seen
+
+
+def _node(day: dt.date) -> int:
+    return day.toordinal()
+
+
+def _figure_leak(edges: dict, s: int, e: int, count: int):
+    """(recovered count, a delivery involved) for the new edge (s, e, count), or None."""
+    from_start = _search(edges, s)
+    if e in from_start:
+        potential, delivery = from_start[e]
+        difference = abs(count - potential)
+        return (difference, delivery) if 0 < difference < THRESHOLD else None
+    from_end = _search(edges, e)
+    for x, (phi_x, via_x) in from_start.items():
+        for y, (phi_y, via_y) in from_end.items():
+            if (x, y) == (s, e):
+                continue
+            value = abs(count + phi_y - phi_x)
+            if 0 < value < THRESHOLD:
+                return value, via_x or via_y
+    return None
+
+
 def leaks(*, tables: list[dict], start: dt.date, end: dt.date, deliveries) -> list[Leak]:
-    """The counts of `tables` (for the period start-end) that, subtracted from a
-    delivered report's, would leave a count from 1 to THRESHOLD - 1."""
+    """The counts of `tables` (for the period start-end) that, with the figures of the
+    delivered reports, would let a reader work out a count from 1 to THRESHOLD - 1."""
     shown = exact_figures(tables)
-    found = []
+    graphs: dict = {key: {} for key in shown}
     for delivery in deliveries:
-        if not nested(start, end, delivery.start, delivery.end):
-            continue
+        a, b = _node(delivery.start), _node(delivery.end + dt.timedelta(days=1))
         for key, count in exact_figures(delivery.tables).items():
-            if key in shown and 0 < abs(shown[key] - count) < THRESHOLD:
-                found.append(
-                    Leak(
-                        table=key[0],
-                        category=key[1],
-                        difference=abs(shown[key] - count),
-                        delivered_start=delivery.start,
-                        delivered_end=delivery.end,
-                    )
-                )
+            if key in graphs:
+                graphs[key].setdefault(a, []).append((b, count, delivery))
+                graphs[key].setdefault(b, []).append((a, -count, delivery))
+    s, e = _node(start), _node(end + dt.timedelta(days=1))
+    found = []
+    for key, count in shown.items():
+        leak = _figure_leak(graphs[key], s, e, count)
+        if leak is None:
+            continue
+        difference, delivery = leak
+        found.append(
+            Leak(
+                table=key[0],
+                category=key[1],
+                difference=difference,
+                delivered_start=delivery.start,
+                delivered_end=delivery.end,
+                column=key[2] if len(key) == 3 else None,
+            )
+        )
     return found
