@@ -44,8 +44,12 @@ two-way tables (cells, row and column totals, grand total; hiding one goes throu
 the table's own proven suppression, advocacy.grids) and response times (the number
 of cases per row and in all). Medians and percentiles are not counts: they do not add
 up over periods, so no subtraction recovers anything from them, and they are not
-checked. A zero is never hidden (a hidden count means at least 1 to the reader); a
-zero figure adds its edge all the same.
+checked.
+
+A zero is never hidden: "*" tells the reader "at least 1" (5 or more in a one-way
+table), so hiding a 0 would mislead the suppression's own proofs. `leaks` still
+reports it; report_compute_tables leaves it shown. What it links is little: with
+n = 0, a newly known [x, y) is [x, s) + [e, y), two intervals the reader already knew.
 """
 
 import datetime as dt
@@ -63,6 +67,13 @@ class Leak:
     delivered_start: dt.date  # a delivered report involved (see the module's docstring)
     delivered_end: dt.date
     column: str | None = None  # a two-way table's column label, or TOTAL
+
+
+def figure_key(leak: Leak) -> tuple:
+    """The leak's key among `exact_figures`."""
+    if leak.column is None:
+        return (leak.table, leak.category)
+    return (leak.table, leak.category, leak.column)
 
 
 def nested(start: dt.date, end: dt.date, other_start: dt.date, other_end: dt.date) -> bool:

@@ -268,8 +268,12 @@ def report_compute_tables(*, report: DonorReport, on_progress=None) -> list[dict
         found = series.leaks(
             tables=result, start=report.start, end=report.end, deliveries=deliveries
         )
+        figures = series.exact_figures(result)
         new = [
-            leak for leak in found if _figure(leak) not in forced.get(refs.index(leak.table), ())
+            leak
+            for leak in found
+            if _figure(leak) not in forced.get(refs.index(leak.table), ())
+            and figures[series.figure_key(leak)] != 0  # a zero is never hidden (series)
         ]
         if not new:
             break
