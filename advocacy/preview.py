@@ -33,10 +33,22 @@ def _reason(table: dict, category: str, shown: str, column: str | None = None) -
     """Why a figure is hidden; `column` names a grid's column (TOTAL: its row's total)."""
     for note in table.get("series", []):
         if (note.get("row", note["category"]), note.get("column")) == (category, column):
-            return _(
-                "Subtracted from the report delivered to this donor from %(start)s to "
-                "%(end)s, it would reveal a count under 5."
-            ) % {"start": _long_date(note["start"]), "end": _long_date(note["end"])}
+            dates = {"start": _long_date(note["start"]), "end": _long_date(note["end"])}
+            if note.get("chain"):
+                return (
+                    _(
+                        "Combined with the reports delivered to this donor (among them the "
+                        "one from %(start)s to %(end)s), it would reveal a count under 5."
+                    )
+                    % dates
+                )
+            return (
+                _(
+                    "Subtracted from the report delivered to this donor from %(start)s to "
+                    "%(end)s, it would reveal a count under 5."
+                )
+                % dates
+            )
     if shown == SMALL:
         return _("A count from 1 to 4.")
     if shown == NOT_SHOWN:

@@ -35,9 +35,9 @@ Two periods that merely overlap (Jan-Jun and Apr-Sep) are four different dates: 
 interval is known but the two reports' own. Three can chain: Q1 and Jan-Jun give
 Apr-Jun, and Apr-Sep then gives Jul-Sep. A leak hides the new report's figure ("*"),
 which removes its edge: the graph is then the delivered one, which the reader had
-already. Its note names one delivered report involved: in case (a) the first on the
-path from s to e, in case (b) the first on the path from s (or e) to the other end of
-the interval that leaks.
+already. Its note names one delivered report involved (the first on the path from s
+to e in case (a); in case (b) the first on the paths from s to x, then from e to y,
+for the first interval found that leaks) and says whether others are combined with it.
 
 What counts: every count a report shows exactly, in one-way tables (rows and total),
 two-way tables (cells, row and column totals, grand total; hiding one goes through
@@ -67,6 +67,8 @@ class Leak:
     delivered_start: dt.date  # a delivered report involved (see the module's docstring)
     delivered_end: dt.date
     column: str | None = None  # a two-way table's column label, or TOTAL
+    # How many delivered reports the reader combines (more than 1: a chain).
+    reports: int = 1
 
 
 def figure_key(leak: Leak) -> tuple:
@@ -118,15 +120,16 @@ def exact_figures(tables: list[dict]) -> dict:
 
 
 def _search(edges: dict, root: int) -> dict:
-    """`{node: (potential, first delivery on the path from root)}` over root's component."""
-    seen = {root: (0, None)}
+    """`{node: (potential, deliveries on the path from root, in order)}` over root's
+    component."""
+    seen = {root: (0, ())}
     queue = deque([root])
     while queue:
         node = queue.popleft()
-        potential, first = seen[node]
+        potential, path = seen[node]
         for other, weight, delivery in edges.get(node, ()):
             if other not in seen:
-                seen[other] = (potential + weight, first or delivery)
+                seen[other] = (potential + weight, (*path, delivery))
                 queue.append(other)
     return seen
 
@@ -136,20 +139,20 @@ def _node(day: dt.date) -> int:
 
 
 def _figure_leak(edges: dict, s: int, e: int, count: int):
-    """(recovered count, a delivery involved) for the new edge (s, e, count), or None."""
+    """(recovered count, the deliveries involved) for the new edge (s, e, count), or None."""
     from_start = _search(edges, s)
     if e in from_start:
-        potential, delivery = from_start[e]
+        potential, path = from_start[e]
         difference = abs(count - potential)
-        return (difference, delivery) if 0 < difference < THRESHOLD else None
+        return (difference, path) if 0 < difference < THRESHOLD else None
     from_end = _search(edges, e)
-    for x, (phi_x, via_x) in from_start.items():
-        for y, (phi_y, via_y) in from_end.items():
+    for x, (phi_x, path_x) in from_start.items():
+        for y, (phi_y, path_y) in from_end.items():
             if (x, y) == (s, e):
                 continue
             value = abs(count + phi_y - phi_x)
             if 0 < value < THRESHOLD:
-                return value, via_x or via_y
+                return value, path_x + path_y
     return None
 
 
@@ -170,7 +173,8 @@ def leaks(*, tables: list[dict], start: dt.date, end: dt.date, deliveries) -> li
         leak = _figure_leak(graphs[key], s, e, count)
         if leak is None:
             continue
-        difference, delivery = leak
+        difference, path = leak
+        delivery = path[0]
         found.append(
             Leak(
                 table=key[0],
@@ -179,6 +183,7 @@ def leaks(*, tables: list[dict], start: dt.date, end: dt.date, deliveries) -> li
                 delivered_start=delivery.start,
                 delivered_end=delivery.end,
                 column=key[2] if len(key) == 3 else None,
+                reports=len({id(item) for item in path}),
             )
         )
     return found

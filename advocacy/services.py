@@ -297,6 +297,7 @@ def _series_note(leak: series.Leak) -> dict:
         "category": leak.category,
         "start": leak.delivered_start.isoformat(),
         "end": leak.delivered_end.isoformat(),
+        "chain": leak.reports > 1,
     }
     if leak.column is not None:
         names = [gettext("Total") if part == TOTAL else part for part in _figure(leak)]

@@ -153,7 +153,7 @@ def test_a_draft_cannot_be_recorded_as_delivered(grant, advocate, login):
 
 
 def test_q1_and_h1_delivered_then_april_to_september_hides_what_would_give_the_third_quarter(
-    grant, advocate
+    grant, advocate, login
 ):
     _opened(ProcessKind.STRENGTHENING, dt.date(2026, 1, 20), 10)
     _opened(ProcessKind.STRENGTHENING, dt.date(2026, 5, 4), 6)
@@ -175,6 +175,18 @@ def test_q1_and_h1_delivered_then_april_to_september_hides_what_would_give_the_t
         TOTAL,
     }
     assert all(8 not in row for row in table["rows"])
+    # The page says why: a chain of delivered reports, starting from Q1.
+    url = reverse("advocacy:report-detail", kwargs={"report_id": new.pk})
+    html = " ".join(login(advocate).get(url).text.split())
+    assert (
+        "“Organisational strengthening” is hidden (“*”): combined with the reports delivered"
+        " to this donor (among them the one from Jan. 1, 2026 to March 31, 2026)"
+    ) in html
+    with translation_override("es-mx"):
+        reasons = {cell.category: cell.reason for cell in hidden_cells(new.tables)}
+    assert reasons["Organisational strengthening"].startswith(
+        "Combinada con los informes entregados a este donante (entre ellos el del 1 de enero"
+    )
 
 
 def test_two_overlapping_periods_alone_hide_nothing(grant, advocate):
@@ -257,6 +269,7 @@ def test_a_two_way_cell_leaking_through_q1_and_h1_is_hidden_and_the_table_stays_
             "column": "Mujer",
             "start": "2026-01-01",
             "end": "2026-03-31",
+            "chain": False,
         }
     ]
     # The forced cell went through the table's own proof: complementary cells hide it,
