@@ -16,20 +16,28 @@ equations is exactly their linear span, and:
 * so the reader knows the count of [x, y) exactly when x and y are in the same
   connected component, and then its value is phi(y) - phi(x), where phi are the
   potentials a breadth-first search gives the nodes (phi(start) + n = phi(end + 1)
-  along every edge of the tree). A union of periods is known when each of its
-  pieces is.
+  along every edge of the tree). Likewise a union of disjoint periods, the sum of
+  its pieces' vectors, is known exactly when, in each component, the coefficients
+  of its ends (+1 where a piece ends, -1 where one starts) add up to zero, and its
+  value is the sum of coefficient times potential.
 
 A new report adds the edge (s, e, n) for each figure it would show exactly:
 
 (a) s and e already connected through delivered reports: the new edge closes a
-    cycle. Counts recorded late make n differ from phi(e) - phi(s); that discrepancy
-    is a count of cases (the late ones) the reader learns. Leak if it is from 1 to
-    THRESHOLD - 1 in absolute value.
-(b) s and e in different components: the edge merges them, and every [x, y) with x
-    in one and y in the other becomes known (before, none was; nothing else
-    changes). Its value follows from the potentials, those of e's component shifted
-    so that the new edge holds. Leak if any such value but the report's own figure is
-    from 1 to THRESHOLD - 1 in absolute value.
+    cycle and the span does not change. Counts recorded late make n differ from
+    phi(e) - phi(s); that discrepancy is a count of cases (the late ones) the reader
+    learns. Leak if it is from 1 to THRESHOLD - 1 in absolute value.
+(b) s and e in different components A and B: the edge merges them. What becomes
+    known is exactly what balances on A together with B but not on A alone: every
+    [x, y) with x in one and y in the other, valued from the potentials (B's shifted
+    so that the new edge holds), and the unions with that property. Leak if any of
+    them but the report's own figure (5 or more, or 0: never small) is from 1 to
+    THRESHOLD - 1 in absolute value. Intervals are checked pair by pair; unions by a
+    small integer programme (HiGHS, through SciPy): 0/1 for each elementary period
+    between consecutive dates, balanced in every component of the merged graph,
+    unbalanced on A, valued from 1 to THRESHOLD - 1 (or -1 to -(THRESHOLD - 1)). That
+    is how the complement of a nested period is caught: Jan-Apr delivered, Feb-Mar
+    new, January plus April is their difference.
 
 Two periods that merely overlap (Jan-Jun and Apr-Sep) are four different dates: no
 interval is known but the two reports' own. Three can chain: Q1 and Jan-Jun give
@@ -37,7 +45,8 @@ Apr-Jun, and Apr-Sep then gives Jul-Sep. A leak hides the new report's figure ("
 which removes its edge: the graph is then the delivered one, which the reader had
 already. Its note names one delivered report involved (the first on the path from s
 to e in case (a); in case (b) the first on the paths from s to x, then from e to y,
-for the first interval found that leaks) and says whether others are combined with it.
+for the first interval found that leaks; for a union, the earliest delivered report
+showing the figure) and says whether others are combined with it.
 
 What counts: every count a report shows exactly, in one-way tables (rows and total),
 two-way tables (cells, row and column totals, grand total; hiding one goes through
@@ -55,6 +64,9 @@ n = 0, a newly known [x, y) is [x, s) + [e, y), two intervals the reader already
 import datetime as dt
 from collections import deque
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .suppression import THRESHOLD, TOTAL
 
@@ -153,6 +165,62 @@ def _figure_leak(edges: dict, s: int, e: int, count: int):
             value = abs(count + phi_y - phi_x)
             if 0 < value < THRESHOLD:
                 return value, path_x + path_y
+    if not edges:
+        return None  # no delivered report shows this figure: only the report's own count
+    value = _small_union(edges, from_start, from_end, count)
+    if value is None:
+        return None
+    # Which delivered reports the union needs is not tracked: name them all, by date.
+    involved = {id(d): d for links in edges.values() for _node, _weight, d in links}
+    return value, tuple(sorted(involved.values(), key=lambda d: (d.start, d.end)))
+
+
+def _small_union(edges: dict, from_start: dict, from_end: dict, count: int):
+    """The value, from 1 to THRESHOLD - 1 in absolute value, of a union of periods the
+    merge of s's and e's components makes known, or None (a small integer programme,
+    HiGHS: the 0/1 variables say which elementary periods between consecutive dates are
+    in the union; its node coefficients must add up to zero in each component of the
+    merged graph but not in s's alone; its value comes from the potentials)."""
+    potential = {node: phi for node, (phi, _path) in from_start.items()}
+    potential |= {node: count + phi for node, (phi, _path) in from_end.items()}
+    components = [set(from_start) | set(from_end)]
+    for node in sorted(edges):
+        if node not in potential:
+            found = _search(edges, node)
+            potential |= {other: phi for other, (phi, _path) in found.items()}
+            components.append(set(found))
+    nodes = sorted(potential)
+    size = len(nodes) - 1  # the elementary periods [nodes[j], nodes[j + 1])
+
+    def coefficients(group: set) -> np.ndarray:
+        # The union's coefficient at nodes[j] is u[j - 1] - u[j] (+1 where a run ends).
+        row = np.zeros(size)
+        for j, node in enumerate(nodes):
+            if node in group:
+                if j >= 1:
+                    row[j - 1] += 1
+                if j < size:
+                    row[j] -= 1
+        return row
+
+    balanced = LinearConstraint(np.array([coefficients(c) for c in components]), 0, 0)
+    on_start = coefficients(set(from_start))
+    value = np.array([potential[nodes[j + 1]] - potential[nodes[j]] for j in range(size)])
+    small = THRESHOLD - 1
+    for side in ((1, np.inf), (-np.inf, -1)):
+        for band in ((1, small), (-small, -1)):
+            result = milp(
+                np.zeros(size),
+                constraints=[
+                    balanced,
+                    LinearConstraint(on_start, *side),
+                    LinearConstraint(value, *band),
+                ],
+                integrality=np.ones(size),
+                bounds=Bounds(0, 1),
+            )
+            if result.status == 0:
+                return abs(round(float(value @ result.x)))
     return None
 
 
