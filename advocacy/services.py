@@ -280,7 +280,8 @@ def report_compute_tables(*, report: DonorReport, on_progress=None) -> list[dict
         for leak in new:
             forced.setdefault(refs.index(leak.table), set()).add(_figure(leak))
             notes.append(leak)
-    for leak in notes:
+    still_shown = series.exact_figures(result)  # counts of outputs are never hidden
+    for leak in (leak for leak in notes if series.figure_key(leak) not in still_shown):
         table = next(t for s in result for t in s["tables"] if t["ref"] == leak.table)
         table.setdefault("series", []).append(_series_note(leak))
     return result
