@@ -191,29 +191,52 @@ def protect(
     hidden_rows=(),
     hidden_columns=(),
     hidden_grand: bool = False,
+    forced=(),
+    forced_rows=(),
+    forced_columns=(),
+    forced_grand: bool = False,
 ) -> Disclosure:
     """Which cells and totals a two-way table of counts must hide (rules 1-3).
 
     `hidden_rows`, `hidden_columns` and `hidden_grand` are totals already hidden
     elsewhere (the one-way tables that show them): the reader does not know them.
+    `forced` cells (row, column) and `forced_rows`, `forced_columns`, `forced_grand`
+    totals are hidden whatever their size (series protection, advocacy.series), and
+    must then be safe like a small count: a reader who could pin one, or narrow it
+    below the threshold, would undo the hiding. Zeros are never hidden.
     """
     if any(value < 0 for line in counts for value in line):
         raise ValueError("Counts cannot be negative.")
     n_rows, n_cols = _shape(counts)
     small = range(1, threshold)
     column_totals = [sum(counts[r][c] for r in range(n_rows)) for c in range(n_cols)]
+    forced = {(r, c) for r, c in forced if counts[r][c] > 0}
+    forced_rows = {r for r in forced_rows if sum(counts[r]) > 0}
+    forced_columns = {c for c in forced_columns if column_totals[c] > 0}
+    forced_grand = forced_grand and sum(map(sum, counts)) > 0
     disclosure = Disclosure(
-        hidden={(r, c) for r in range(n_rows) for c in range(n_cols) if counts[r][c] in small},
-        hidden_rows={r for r in range(n_rows) if sum(counts[r]) in small} | set(hidden_rows),
+        hidden={(r, c) for r in range(n_rows) for c in range(n_cols) if counts[r][c] in small}
+        | forced,
+        hidden_rows={r for r in range(n_rows) if sum(counts[r]) in small}
+        | set(hidden_rows)
+        | forced_rows,
         hidden_columns={c for c in range(n_cols) if column_totals[c] in small}
-        | set(hidden_columns),
-        hidden_grand=hidden_grand or sum(map(sum, counts)) in small,
+        | set(hidden_columns)
+        | forced_columns,
+        hidden_grand=hidden_grand or forced_grand or sum(map(sum, counts)) in small,
     )
-    # Every hidden count, and the small totals, must be safe; totals hidden only to
-    # protect counts need not be.
+    # Every hidden count, the small totals and the forced ones must be safe; totals
+    # hidden only to protect counts need not be.
     to_check = {("cell", r, c) for r, c in disclosure.hidden}
-    to_check |= {("row", r) for r in disclosure.hidden_rows if sum(counts[r]) in small}
-    to_check |= {("column", c) for c in disclosure.hidden_columns if column_totals[c] in small}
+    to_check |= {
+        ("row", r) for r in disclosure.hidden_rows if sum(counts[r]) in small or r in forced_rows
+    }
+    to_check |= {
+        ("column", c)
+        for c in disclosure.hidden_columns
+        if column_totals[c] in small or c in forced_columns
+    }
+    to_check |= {("grand",)} if forced_grand else set()
     # One key at a time: hiding more only widens ranges, so a key found safe stays safe.
     queue = sorted(to_check)
     while queue:
@@ -268,10 +291,19 @@ def _hide_one_more(counts, disclosure: Disclosure, key: tuple):
         columns = [c for c in range(n_cols) if (key[1], c) in disclosure.hidden]
         around = [(i, c) for c in columns for i in range(n_rows)]
         totals = [("column", c) for c in columns]
+        if not columns:  # a forced total whose cells are all shown: hide one of them
+            around = [(key[1], c) for c in range(n_cols)]
+    elif key[0] == "grand":
+        # The grand total is the sum of the row totals and of the column totals.
+        around = []
+        totals = [("row", r) for r in range(n_rows) if sum(counts[r])]
+        totals += [("column", c) for c in range(n_cols) if any(line[c] for line in counts)]
     else:
         rows = [r for r in range(n_rows) if (r, key[1]) in disclosure.hidden]
         around = [(r, j) for r in rows for j in range(n_cols)]
         totals = [("row", r) for r in rows]
+        if not rows:
+            around = [(r, key[1]) for r in range(n_rows)]
     candidates = [
         cell for cell in around if cell not in disclosure.hidden and counts[cell[0]][cell[1]] > 0
     ]

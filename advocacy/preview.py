@@ -29,13 +29,26 @@ def _long_date(value) -> str:
     return date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
 
 
-def _reason(table: dict, category: str, shown: str) -> str:
+def _reason(table: dict, category: str, shown: str, column: str | None = None) -> str:
+    """Why a figure is hidden; `column` names a grid's column (TOTAL: its row's total)."""
     for note in table.get("series", []):
-        if note["category"] == category:
-            return _(
-                "Subtracted from the report delivered to this donor from %(start)s to "
-                "%(end)s, it would reveal a count under 5."
-            ) % {"start": _long_date(note["start"]), "end": _long_date(note["end"])}
+        if (note.get("row", note["category"]), note.get("column")) == (category, column):
+            dates = {"start": _long_date(note["start"]), "end": _long_date(note["end"])}
+            if note.get("chain"):
+                return (
+                    _(
+                        "Combined with the reports delivered to this donor (among them the "
+                        "one from %(start)s to %(end)s), it would reveal a count under 5."
+                    )
+                    % dates
+                )
+            return (
+                _(
+                    "Subtracted from the report delivered to this donor from %(start)s to "
+                    "%(end)s, it would reveal a count under 5."
+                )
+                % dates
+            )
     if shown == SMALL:
         return _("A count from 1 to 4.")
     if shown == NOT_SHOWN:
@@ -59,20 +72,28 @@ def hidden_cells(tables: list[dict]) -> list[HiddenCell]:
                 for index, shown in enumerate(row[1:]):
                     if shown not in (SMALL, SECONDARY, NOT_SHOWN):
                         continue
-                    category = str(row[0])
+                    category, column = str(row[0]), None
                     if grid:
                         category = f"{row[0]} × {headers[index]}"
+                        column = headers[index] if index < len(headers) - 1 else TOTAL
                     elif headers and index:
                         continue  # a "times" row: its count carries the reason
-                    found.append(
-                        HiddenCell(table["label"], category, shown, _reason(table, row[0], shown))
-                    )
+                    reason = _reason(table, row[0], shown, column)
+                    found.append(HiddenCell(table["label"], category, shown, reason))
             total = table.get("total")
             totals = total if isinstance(total, list) else [total]
             if any(value in (SMALL, SECONDARY) for value in totals):
-                shown = next(value for value in totals if value in (SMALL, SECONDARY))
+                position, shown = next(
+                    (i, value) for i, value in enumerate(totals) if value in (SMALL, SECONDARY)
+                )
+                column = None
+                if table.get("kind") == "grid":
+                    headers = table.get("headers") or []
+                    column = headers[position] if position < len(headers) - 1 else TOTAL
                 found.append(
-                    HiddenCell(table["label"], _("Total"), shown, _reason(table, TOTAL, shown))
+                    HiddenCell(
+                        table["label"], _("Total"), shown, _reason(table, TOTAL, shown, column)
+                    )
                 )
     return found
 

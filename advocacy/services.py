@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from aluna.audit.models import AuditAction
 from aluna.audit.services import audit_record, audit_target_type
@@ -29,7 +29,7 @@ from .models import (
     ReportStatus,
 )
 from .pdf import report_pdf_bytes
-from .suppression import suppress_tables
+from .suppression import TOTAL, suppress_tables
 
 DOWNLOAD_DAYS = 7
 REPORT_DUE_KIND = "advocacy-report-due"
@@ -268,24 +268,42 @@ def report_compute_tables(*, report: DonorReport, on_progress=None) -> list[dict
         found = series.leaks(
             tables=result, start=report.start, end=report.end, deliveries=deliveries
         )
+        figures = series.exact_figures(result)
         new = [
-            leak for leak in found if leak.category not in forced.get(refs.index(leak.table), ())
+            leak
+            for leak in found
+            if _figure(leak) not in forced.get(refs.index(leak.table), ())
+            and figures[series.figure_key(leak)] != 0  # a zero is never hidden (series)
         ]
         if not new:
             break
         for leak in new:
-            forced.setdefault(refs.index(leak.table), set()).add(leak.category)
+            forced.setdefault(refs.index(leak.table), set()).add(_figure(leak))
             notes.append(leak)
-    for leak in notes:
+    still_shown = series.exact_figures(result)  # counts of outputs are never hidden
+    for leak in (leak for leak in notes if series.figure_key(leak) not in still_shown):
         table = next(t for s in result for t in s["tables"] if t["ref"] == leak.table)
-        table.setdefault("series", []).append(
-            {
-                "category": leak.category,
-                "start": leak.delivered_start.isoformat(),
-                "end": leak.delivered_end.isoformat(),
-            }
-        )
+        table.setdefault("series", []).append(_series_note(leak))
     return result
+
+
+def _figure(leak: series.Leak):
+    """What suppress_tables' `forced` names: a category, or a grid's (row, column)."""
+    return leak.category if leak.column is None else (leak.category, leak.column)
+
+
+def _series_note(leak: series.Leak) -> dict:
+    """The report page's note; a grid's figure is named "row × column"."""
+    note = {
+        "category": leak.category,
+        "start": leak.delivered_start.isoformat(),
+        "end": leak.delivered_end.isoformat(),
+        "chain": leak.reports > 1,
+    }
+    if leak.column is not None:
+        names = [gettext("Total") if part == TOTAL else part for part in _figure(leak)]
+        note.update(category=" × ".join(names), row=leak.category, column=leak.column)
+    return note
 
 
 def _sectioned(computed: list, shown: list[dict], refs: list[str]) -> list[dict]:

@@ -122,11 +122,17 @@ def suppress(
     return displays, total_display
 
 
-def _suppress_times(table) -> dict:
+def _suppress_times(table, forced=frozenset()) -> dict:
     """A "times" table: the case counts protected like any counts (their total is the
-    whole period's), a median or percentile shown only over THRESHOLD cases or more."""
+    whole period's), a median or percentile shown only over THRESHOLD cases or more.
+    `forced` categories (or TOTAL) hide their case count (series protection)."""
     counts = [int(row[1]) for row in table.rows]
-    displays, total_cases = suppress(counts, has_total=table.total is not None)
+    displays, total_cases = suppress(
+        counts,
+        has_total=table.total is not None,
+        forced=[i for i, row in enumerate(table.rows) if str(row[0]) in forced],
+        force_total=TOTAL in forced,
+    )
 
     def figures(cases, shown, median, p90) -> list:
         if cases < THRESHOLD:
@@ -175,7 +181,7 @@ def suppress_table(table, forced=None) -> dict:
     "times" table adds "kind" and "headers", its rows and total hold several figures.
     """
     if getattr(table, "kind", "counts") == "times":
-        return _suppress_times(table)
+        return _suppress_times(table, forced or set())
     if getattr(table, "kind", "counts") == "grid":
         return {
             "label": str(table.label),
@@ -212,14 +218,15 @@ def suppress_tables(tables: list, forced: dict | None = None) -> list[dict]:
     one-way tables that show their totals, then rule 4 across tables of one population.
 
     `forced` maps a table's index to the categories (labels, or TOTAL) it must hide
-    whatever their size (series protection, advocacy.series)."""
+    whatever their size (series protection, advocacy.series); for a grid, to (row label,
+    column label) pairs, TOTAL naming a row's, a column's or the grand total."""
     forced = forced or {}
     shown = [suppress_table(table, forced.get(index)) for index, table in enumerate(tables)]
     _apply_rule_4(tables, shown)
     keyed = {table.key: result for table, result in zip(tables, shown, strict=True) if table.key}
-    for table, result in zip(tables, shown, strict=True):
+    for index, (table, result) in enumerate(zip(tables, shown, strict=True)):
         if getattr(table, "kind", "counts") == "grid":
-            _suppress_grid(table, result, keyed)
+            _suppress_grid(table, result, keyed, forced.get(index, set()))
     _apply_rule_4(tables, shown)
     return shown
 
@@ -235,9 +242,10 @@ def _apply_rule_4(tables: list, shown: list) -> None:
             _hide_total(result)
 
 
-def _suppress_grid(table, result: dict, keyed: dict) -> None:
-    """Protect a two-way table, taking as hidden the totals its one-way tables hide, and
-    hide in those tables the totals the grid had to hide."""
+def _suppress_grid(table, result: dict, keyed: dict, forced=frozenset()) -> None:
+    """Protect a two-way table, taking as hidden the totals its one-way tables hide and
+    the `forced` (row label, column label) figures (inputs to its proof, not changes
+    after it), and hide in those tables the totals the grid had to hide."""
     rows, columns = table.row_categories, table.column_categories
     counts = [[int(table.cells.get((r, c), 0)) for c, _l in columns] for r, _l in rows]
     row_table, column_table = keyed.get(table.row_margins), keyed.get(table.column_margins)
@@ -256,11 +264,21 @@ def _suppress_grid(table, result: dict, keyed: dict) -> None:
         one_way is not None and one_way["total"] is not None and total_count(one_way) == SECONDARY
         for one_way in (row_table, column_table)
     )
+    row_index = {label: index for index, (_key, label) in enumerate(rows)}
+    column_index = {label: index for index, (_key, label) in enumerate(columns)}
     disclosure = grids.protect(
         counts,
         hidden_rows=hidden_in(row_table, rows),
         hidden_columns=hidden_in(column_table, columns),
         hidden_grand=grand_hidden,
+        forced={
+            (row_index[r], column_index[c])
+            for r, c in forced
+            if r in row_index and c in column_index
+        },
+        forced_rows={row_index[r] for r, c in forced if c == TOTAL and r in row_index},
+        forced_columns={column_index[c] for r, c in forced if r == TOTAL and c in column_index},
+        forced_grand=(TOTAL, TOTAL) in forced,
     )
     display = grids.displayed(counts, disclosure)
     result["headers"] = [*(label for _k, label in columns), str(_total_label())]

@@ -279,3 +279,38 @@ def test_the_donor_pdf_shows_no_hidden_count_of_a_two_way_table(settings):
     assert "Oaxaca 59 * * 137" in text
     for value in (37, 41, 43):  # as whole numbers: 137 is Oaxaca's shown total
         assert not re.search(rf"(?<![\d.,]){value}(?![\d.,])", text), value
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(2, 4).flatmap(
+        lambda n_cols: st.lists(
+            st.lists(COUNT, min_size=n_cols, max_size=n_cols), min_size=2, max_size=4
+        )
+    ),
+    st.data(),
+)
+def test_a_forced_cell_or_total_is_hidden_and_proven_like_a_small_count(counts, data):
+    """Series protection (advocacy.series) forces cells and totals: inputs to the proof."""
+    n_rows, n_cols = len(counts), len(counts[0])
+    forced = {(data.draw(st.integers(0, n_rows - 1)), data.draw(st.integers(0, n_cols - 1)))}
+    forced_rows = data.draw(st.sets(st.integers(0, n_rows - 1), max_size=1))
+    forced_columns = data.draw(st.sets(st.integers(0, n_cols - 1), max_size=1))
+    disclosure = grids.protect(
+        counts, forced=forced, forced_rows=forced_rows, forced_columns=forced_columns
+    )
+    shown = grids.displayed(counts, disclosure)
+
+    for r, c in forced:
+        assert counts[r][c] == 0 or shown["rows"][r][c] == HIDDEN
+    for r in forced_rows:
+        assert sum(counts[r]) == 0 or shown["rows"][r][-1] == HIDDEN
+    for c in forced_columns:
+        assert not any(line[c] for line in counts) or shown["total"][c] == HIDDEN
+    for (r, c), (low, high) in reader_ranges(shown).items():
+        assert low <= counts[r][c] <= high
+        assert high - low >= 5 - 1e-6, (counts, shown, (r, c), (low, high))
+    totals = [("row", r) for r in forced_rows if r in disclosure.hidden_rows]
+    totals += [("column", c) for c in forced_columns if c in disclosure.hidden_columns]
+    for key, (low, high) in grids.ranges(counts, disclosure, totals).items():
+        assert high - low >= 5 - 1e-6, (counts, shown, key, (low, high))
