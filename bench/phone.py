@@ -1,6 +1,6 @@
 """The crisis form on a slow phone: Chromium on "Slow 3G" with a 4x slower CPU.
 
-    .venv/bin/python bench/phone.py [--runs 5] [--strict]
+    .venv/bin/python bench/phone.py [--runs 5] [--strict] [--weights]
 
 A benchmark, not a test: it prints median figures over `--runs` runs for the
 crisis path of issue #16 and compares them with its budgets:
@@ -12,7 +12,10 @@ crisis path of issue #16 and compares them with its budgets:
 | offline save (kept on the phone, told so)      | ≤ 1 s   |
 | online save, until the crisis page is shown    | ≤ 2 s   |
 
-and the first load's weight on the wire (compressed), whose budget is 100 KB.
+and the first load's weight on the wire (compressed), whose budget is 100 KB,
+with the bytes of each file. `--weights` measures the first load only (its weight
+and time, not the saves). tests/project/test_first_load_weight.py checks the same
+budget without a browser.
 
 How: the bench database of bench/run.py (`DATABASE_URL`, seeded with `seed_demo
 --scale small` when empty), static files collected with the production storage
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +54,11 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+    parser.add_argument(
+        "--weights",
+        action="store_true",
+        help="only the first load: its weight and the bytes of each file (no timed saves)",
+    )
     return parser.parse_args(argv)
 
 
@@ -99,7 +108,9 @@ def load_seconds(page) -> float:
     )
 
 
-def one_run(browser, base_url: str, cookies: list, form_path: str, alias: str) -> dict:
+def one_run(
+    browser, base_url: str, cookies: list, form_path: str, alias: str, weights_only=False
+) -> dict:
     context = browser.new_context(
         base_url=base_url,
         viewport={"width": 390, "height": 844},
@@ -126,6 +137,9 @@ def one_run(browser, base_url: str, cookies: list, form_path: str, alias: str) -
     first_kb = sum(size for _url, size in received) / 1024
     breakdown = sorted(received, key=lambda pair: -pair[1])
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    if weights_only:
+        context.close()
+        return {"first load": first, "first load KB": first_kb, "breakdown": breakdown}
 
     # Repeat load: static files from the HTTP cache / the service worker.
     page.goto(form_path, wait_until="load")
@@ -204,9 +218,10 @@ def main(argv=None) -> int:
                 browser = playwright.chromium.launch(
                     executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True
                 )
-                one_run(browser, base_url, cookies, form_path, alias)  # warm the server up
+                run = partial(one_run, browser, base_url, cookies, form_path, alias, args.weights)
+                run()  # warm the server up
                 for number in range(args.runs):
-                    runs.append(one_run(browser, base_url, cookies, form_path, alias))
+                    runs.append(run())
                     print(
                         f"    run {number + 1}: "
                         + ", ".join(f"{k} {v:.2f}" for k, v in runs[-1].items() if k in FIGURES)
@@ -221,6 +236,8 @@ def main(argv=None) -> int:
     )
     over = []
     for step, budget in BUDGETS_S.items():
+        if step not in runs[-1]:
+            continue
         median = statistics.median(run[step] for run in runs)
         mark = "ok" if median <= budget else "OVER"
         over += [step] if median > budget else []
