@@ -88,7 +88,9 @@ def _first_load(client: Client, page_url: str) -> dict[str, int]:
                 queue.append(ref if ref.startswith("data:") else urljoin(url, ref))
         elif "javascript" in content_type and url == parser.worker:
             # The service worker: the script it imports and the offline page it keeps.
-            worker = b"".join(response.streaming_content) if response.streaming else response.content
+            worker = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
             worker = worker.decode()
             queue += re.findall(r'importScripts\("([^"]+)"\)', worker)
             queue += re.findall(r'const OFFLINE_URL = "([^"]+)"', worker)
@@ -120,7 +122,8 @@ def test_the_crisis_forms_first_load_weighs_at_most_100_kb(tmp_path, login, acco
 
     total_kb = sum(weights.values()) / 1024
     breakdown = "\n".join(
-        f"{size / 1024:6.1f} KB  {url}" for url, size in sorted(weights.items(), key=lambda i: -i[1])
+        f"{size / 1024:6.1f} KB  {url}"
+        for url, size in sorted(weights.items(), key=lambda i: -i[1])
     )
     print(f"first load {total_kb:.1f} KB:\n{breakdown}")
     assert reverse("service-worker") in weights and reverse("offline") in weights
