@@ -31,6 +31,7 @@ from tests.fixtures.pagecheck import (
     dates_on,
     english_on,
     horizontal_overflow,
+    htmx_missing,
 )
 from tests.fixtures.seeded import demo_user
 
@@ -70,6 +71,7 @@ def _problems(page, viewport) -> dict[str, list[str]]:
         "overflow": [f"{overflow} px wider than the screen"] if overflow else [],
         "english": english_on(page),
         "dates": dates_on(page),
+        "htmx": htmx_missing(page),
         "errors": list(page.problems.messages),
     }
     if viewport is DESK:

@@ -19,12 +19,12 @@ from urllib.parse import urljoin
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from aluna.accounts.factories import UserFactory
 from aluna.core.roles import Role
+from tests.fixtures.production_static import production_static
 
 BUDGET_KB = 100.0  # bench/phone.py's BUDGET_FIRST_LOAD_KB
 # The status line and what gunicorn adds to each answer (Server, Date, Connection).
@@ -105,17 +105,7 @@ def _first_load(client: Client, page_url: str) -> dict[str, int]:
 def test_the_crisis_forms_first_load_weighs_at_most_100_kb(tmp_path, login, accompanier):
     for number in range(CRISIS_STAFF - 1):
         UserFactory(full_name=f"Persona Acompañante {number:02}", roles=[Role.ACCOMPANIMENT])
-    production = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    with override_settings(
-        STORAGES=production,
-        STATIC_ROOT=tmp_path,
-        WHITENOISE_USE_FINDERS=False,
-        WHITENOISE_AUTOREFRESH=False,
-    ):
-        call_command("collectstatic", "--no-input", verbosity=0)
+    with production_static(tmp_path):
         client = login(accompanier, client=Client())  # middleware loaded with these settings
         weights = _first_load(client, reverse("crisis:crisis-create"))
     shutil.rmtree(tmp_path)

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
+
+from tests.fixtures.production_static import production_static
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "static" / "build"
@@ -60,17 +61,7 @@ def test_every_icon_a_template_uses_is_in_the_subset():
 def test_production_serves_static_files_compressed_with_far_future_caching(tmp_path):
     from whitenoise.middleware import WhiteNoiseMiddleware
 
-    production = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    with override_settings(
-        STORAGES=production,
-        STATIC_ROOT=tmp_path,
-        WHITENOISE_USE_FINDERS=False,
-        WHITENOISE_AUTOREFRESH=False,
-    ):
-        call_command("collectstatic", "--no-input", verbosity=0)
+    with production_static(tmp_path):
         from django.contrib.staticfiles.storage import staticfiles_storage
 
         url = staticfiles_storage.url("build/bootstrap.css")
